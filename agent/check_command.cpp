@@ -1,0 +1,10 @@
+#include "agent/commands.h"
+
+namespace tripline {
+
+int check_command(const std::vector<std::string>& args) {
+  (void)args;
+  return kExitUsage;
+}
+
+}  // namespace tripline

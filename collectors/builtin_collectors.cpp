@@ -1,0 +1,7 @@
+#include "collectors/collector_registry.h"
+
+namespace tripline {
+
+void register_builtin_collectors(CollectorRegistry& registry) { (void)registry; }
+
+}  // namespace tripline

@@ -1,0 +1,172 @@
+#include "core/event.h"
+
+#include <simdjson.h>
+
+#include <atomic>
+
+namespace tripline {
+namespace {
+
+std::atomic<uint64_t> next_serial{1};
+
+// One on-demand parser per thread. The document of the event read last is kept so that several
+// field lookups on one event pay for simdjson's structural pass once.
+struct ThreadJson {
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
+  uint64_t owner = 0;
+  const char* buffer = nullptr;
+};
+thread_local ThreadJson tls_json;
+
+bool to_field_value(simdjson::ondemand::value v, FieldValue& out) {
+  simdjson::ondemand::json_type type;
+  if (v.type().get(type)) return false;
+  switch (type) {
+    case simdjson::ondemand::json_type::string: {
+      std::string_view s;
+      if (v.get_string().get(s)) return false;
+      out = {FieldType::kString, std::string(s)};
+      return true;
+    }
+    case simdjson::ondemand::json_type::number:
+      out = {FieldType::kNumber, std::string(simdjson::trim(v.raw_json_token()))};
+      return true;
+    case simdjson::ondemand::json_type::boolean: {
+      bool b;
+      if (v.get_bool().get(b)) return false;
+      out = {FieldType::kBool, b ? "true" : "false"};
+      return true;
+    }
+    case simdjson::ondemand::json_type::null:
+      out = {FieldType::kNull, {}};
+      return true;
+    case simdjson::ondemand::json_type::object: {
+      simdjson::ondemand::object o;
+      std::string_view raw;
+      if (v.get_object().get(o) || o.raw_json().get(raw)) return false;
+      out = {FieldType::kObject, std::string(raw)};
+      return true;
+    }
+    case simdjson::ondemand::json_type::array: {
+      simdjson::ondemand::array a;
+      std::string_view raw;
+      if (v.get_array().get(a) || a.raw_json().get(raw)) return false;
+      out = {FieldType::kArray, std::string(raw)};
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Event::Event(std::shared_ptr<const InputInfo> input, std::string_view raw)
+    : input_(std::move(input)), raw_size_(raw.size()), serial_(next_serial++) {
+  raw_.reserve(raw.size() + simdjson::SIMDJSON_PADDING);
+  raw_.assign(raw);
+  raw_.append(simdjson::SIMDJSON_PADDING, '\0');
+  if (input_) logsource_ = input_->logsource;
+}
+
+std::string_view Event::source() const {
+  return input_ ? std::string_view(input_->name) : std::string_view();
+}
+
+std::string_view Event::host() const {
+  return input_ ? std::string_view(input_->host) : std::string_view();
+}
+
+bool Event::read_json_field(const FieldPath& path, FieldValue& out) const {
+  out = {};
+  if (body_ != Body::kJson) return false;
+  ThreadJson& tj = tls_json;
+  if (tj.owner != serial_ || tj.buffer != raw_.data()) {
+    tj.owner = 0;
+    tj.buffer = raw_.data();
+    simdjson::padded_string_view view(raw_.data(), raw_size_, raw_.size());
+    if (tj.parser.iterate(view).get(tj.doc)) {
+      json_error_ = true;
+      return false;
+    }
+    tj.owner = serial_;
+  }
+  simdjson::ondemand::value v;
+  auto err = tj.doc.at_pointer(path.json_pointer).get(v);
+  if (err == simdjson::SUCCESS) {
+    if (to_field_value(v, out)) return true;
+    json_error_ = true;
+    tj.owner = 0;
+    return false;
+  }
+  if (err != simdjson::NO_SUCH_FIELD && err != simdjson::INDEX_OUT_OF_BOUNDS &&
+      err != simdjson::INCORRECT_TYPE) {
+    json_error_ = true;
+    tj.owner = 0;
+    return false;
+  }
+  // Flattened producers (ECS-style "user.name" keys) write the dotted name as one key.
+  if (path.dotted.find('.') != std::string::npos) {
+    simdjson::ondemand::object obj;
+    if (tj.doc.rewind(), tj.doc.get_object().get(obj) == simdjson::SUCCESS &&
+        obj.find_field_unordered(path.dotted).get(v) == simdjson::SUCCESS) {
+      return to_field_value(v, out);
+    }
+  }
+  return false;
+}
+
+const FieldValue* Event::lookup(std::string_view dotted, const FieldPath* path) const {
+  for (const CachedField& f : fields_) {
+    if (f.name == dotted) return f.value.present() ? &f.value : nullptr;
+  }
+  FieldValue value;
+  if (body_ == Body::kJson) {
+    if (path) {
+      read_json_field(*path, value);
+    } else {
+      read_json_field(FieldPath(std::string(dotted)), value);
+    }
+  }
+  if (!value.present() && input_) {
+    for (const auto& [name, v] : input_->static_fields) {
+      if (name == dotted) {
+        value = FieldValue::string(v);
+        break;
+      }
+    }
+  }
+  fields_.push_back({std::string(dotted), std::move(value), false});
+  const FieldValue& stored = fields_.back().value;
+  return stored.present() ? &stored : nullptr;
+}
+
+const FieldValue* Event::find(const FieldPath& path) const { return lookup(path.dotted, &path); }
+
+const FieldValue* Event::find(std::string_view dotted) const { return lookup(dotted, nullptr); }
+
+std::string_view Event::text(std::string_view dotted) const {
+  const FieldValue* v = find(dotted);
+  return v ? std::string_view(v->text) : std::string_view();
+}
+
+void Event::set_field(std::string name, FieldValue value) {
+  for (CachedField& f : fields_) {
+    if (f.name == name) {
+      f.value = std::move(value);
+      f.parsed = true;
+      return;
+    }
+  }
+  fields_.push_back({std::move(name), std::move(value), true});
+}
+
+std::vector<std::pair<std::string, const FieldValue*>> Event::parsed_fields() const {
+  std::vector<std::pair<std::string, const FieldValue*>> out;
+  for (const CachedField& f : fields_) {
+    if (f.parsed && f.value.present()) out.emplace_back(f.name, &f.value);
+  }
+  return out;
+}
+
+}  // namespace tripline

@@ -1,0 +1,107 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/field.h"
+#include "core/logsource.h"
+
+namespace tripline {
+
+using Clock = std::chrono::system_clock;
+using TimePoint = Clock::time_point;
+
+// What every event of one input shares; built once when the input is configured.
+struct InputInfo {
+  std::string name;
+  std::string host;
+  LogSource logsource;
+  // Static enrichment fields (env, team, service, ...) visible to rules and carried in alerts.
+  std::vector<std::pair<std::string, std::string>> static_fields;
+};
+
+// Where in its input an event came from: the file (or object key) and the bytes it spans.
+struct InputPosition {
+  std::string origin;
+  uint64_t offset = 0;
+  uint64_t end_offset = 0;
+};
+
+// Raw bytes plus lazily extracted fields. JSON bodies are read with simdjson on-demand only when a
+// field is asked for; each field is extracted at most once and cached. Text bodies (syslog, sshd)
+// carry the fields their parser set. An Event is evaluated by one thread at a time.
+class Event {
+ public:
+  enum class Body : unsigned char { kText, kJson };
+
+  Event() = default;
+  Event(std::shared_ptr<const InputInfo> input, std::string_view raw);
+
+  std::string_view raw() const { return {raw_.data(), raw_size_}; }
+  Body body() const { return body_; }
+  void set_body(Body body) { body_ = body; }
+
+  // Field lookup by dotted path: parser-set fields first, then the JSON body, then the input's
+  // static fields. Returns nullptr when absent.
+  const FieldValue* find(const FieldPath& path) const;
+  const FieldValue* find(std::string_view dotted) const;
+  // Convenience: the string form of a field, empty when absent.
+  std::string_view text(std::string_view dotted) const;
+
+  // Sets a parsed field (sshd, syslog) or overrides one.
+  void set_field(std::string name, FieldValue value);
+  void set_field(std::string name, std::string text) {
+    set_field(std::move(name), FieldValue::string(std::move(text)));
+  }
+  // Fields a parser set, in the order it set them (used when rendering text events).
+  std::vector<std::pair<std::string, const FieldValue*>> parsed_fields() const;
+
+  // True when the JSON body could not be read where a field was asked for.
+  bool json_error() const { return json_error_; }
+
+  const InputInfo* input() const { return input_.get(); }
+  const std::shared_ptr<const InputInfo>& input_ptr() const { return input_; }
+  std::string_view source() const;
+  std::string_view host() const;
+
+  const LogSource& logsource() const { return logsource_; }
+  void set_logsource(LogSource ls) { logsource_ = std::move(ls); }
+
+  TimePoint receive_time() const { return receive_time_; }
+  void set_receive_time(TimePoint t) { receive_time_ = t; }
+  // Event time from the record itself; receive time when the record carried none.
+  TimePoint event_time() const { return event_time_; }
+  void set_event_time(TimePoint t) { event_time_ = t; }
+
+  const InputPosition& position() const { return position_; }
+  void set_position(InputPosition p) { position_ = std::move(p); }
+
+  // Reads one JSON field without caching (used by parsers before rules run).
+  bool read_json_field(const FieldPath& path, FieldValue& out) const;
+
+ private:
+  struct CachedField {
+    std::string name;
+    FieldValue value;
+    bool parsed;  // set by a parser (vs. cached from the JSON body)
+  };
+  const FieldValue* lookup(std::string_view dotted, const FieldPath* path) const;
+
+  std::shared_ptr<const InputInfo> input_;
+  std::string raw_;  // holds simdjson's padding after raw_size_ bytes
+  size_t raw_size_ = 0;
+  uint64_t serial_ = 0;
+  Body body_ = Body::kText;
+  mutable bool json_error_ = false;
+  LogSource logsource_;
+  TimePoint receive_time_{};
+  TimePoint event_time_{};
+  InputPosition position_;
+  mutable std::vector<CachedField> fields_;
+};
+
+}  // namespace tripline
