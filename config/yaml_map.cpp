@@ -12,8 +12,10 @@ SourceMark mark_of(const YAML::Node& node, const std::string& file) {
   return {file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0};
 }
 
-YamlMap::YamlMap(const YAML::Node& node, std::string what, std::string file, Diagnostics& diags)
-    : node_(node), what_(std::move(what)), file_(std::move(file)), diags_(diags) {
+YamlMap::YamlMap(const YAML::Node& node, std::string what, std::string file, Diagnostics& diags,
+                 std::initializer_list<std::string> already_known)
+    : node_(node), what_(std::move(what)), file_(std::move(file)), diags_(diags),
+      known_(already_known) {
   if (!node_.IsMap()) {
     const SourceMark m = tripline::mark_of(node_, file_);
     diags_.error("config.type", file_, m.line, m.column, what_ + " must be a mapping");
