@@ -1,6 +1,8 @@
 #pragma once
 // Starts the real `tripline` binary for whole-process tests (header-only: tests/ globs only
 // *_test.cpp files into binaries).
+#include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
