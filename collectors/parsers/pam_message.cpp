@@ -43,7 +43,8 @@ ModulePrefix split_module_prefix(std::string_view m) {
   ModulePrefix out{{}, {}, m};
   if (m.starts_with("(pam_")) {
     const size_t close = m.find(") ");
-    if (close != std::string_view::npos && m.substr(1, close - 1).find(' ') == std::string_view::npos) {
+    if (close != std::string_view::npos &&
+        m.substr(1, close - 1).find(' ') == std::string_view::npos) {
       out.module = m.substr(1, close - 1);
       out.rest = m.substr(close + 2);
     }

@@ -119,7 +119,8 @@ bool consume_kernel_stamp(std::string_view& s) {
 
 Message strip_decorations(std::string_view s) {
   Message m;
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   if (s.ends_with(" [preauth]")) {
     m.preauth = true;
     s.remove_suffix(10);

@@ -14,9 +14,9 @@ namespace {
 
 // rsyslog's names (RFC 5424 §6.2.1 codes 0..23).
 constexpr std::string_view kFacilities[] = {
-    "kern",   "user",   "mail",   "daemon", "auth",   "syslog",  "lpr",          "news",
-    "uucp",   "cron",   "authpriv", "ftp",  "ntp",    "security", "console",    "solaris-cron",
-    "local0", "local1", "local2", "local3", "local4", "local5",  "local6",       "local7"};
+    "kern",   "user",   "mail",     "daemon", "auth",   "syslog",   "lpr",     "news",
+    "uucp",   "cron",   "authpriv", "ftp",    "ntp",    "security", "console", "solaris-cron",
+    "local0", "local1", "local2",   "local3", "local4", "local5",   "local6",  "local7"};
 constexpr std::string_view kSeverities[] = {"emerg",   "alert",  "crit", "err",
                                             "warning", "notice", "info", "debug"};
 
@@ -110,8 +110,7 @@ void parse_tag(std::string_view s, Record& r) {
 
 // A first token that is a tag rather than a host: "sshd[1]:", "sshd:", "[sshd]".
 bool looks_like_tag(std::string_view token) {
-  return token.front() == '[' || token.back() == ':' ||
-         token.find('[') != std::string_view::npos;
+  return token.front() == '[' || token.back() == ':' || token.find('[') != std::string_view::npos;
 }
 
 bool parse_rfc3164(std::string_view s, TimePoint received, TimestampZone zone, Record& r) {
@@ -200,9 +199,8 @@ bool SyslogParser::parse(Event& event) const {
   int priority = -1;
   const size_t pri_len = read_priority(line, priority);
   const std::string_view rest = line.substr(pri_len);
-  const bool ok = (pri_len > 0 && rest.starts_with("1 "))
-                      ? parse_rfc5424(rest, r)
-                      : parse_rfc3164(rest, received, zone_, r);
+  const bool ok = (pri_len > 0 && rest.starts_with("1 ")) ? parse_rfc5424(rest, r)
+                                                          : parse_rfc3164(rest, received, zone_, r);
   if (!ok) {
     event.set_field("message", std::string(line));
     return false;
@@ -210,8 +208,7 @@ bool SyslogParser::parse(Event& event) const {
   r.priority = pri_len > 0 ? priority : -1;
 
   if (r.priority >= 0) {
-    event.set_field("syslog.priority",
-                    FieldValue{FieldType::kNumber, std::to_string(r.priority)});
+    event.set_field("syslog.priority", FieldValue{FieldType::kNumber, std::to_string(r.priority)});
     event.set_field("syslog.facility", std::string(kFacilities[r.priority >> 3]));
     event.set_field("syslog.severity", std::string(kSeverities[r.priority & 7]));
   }

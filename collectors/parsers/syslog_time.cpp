@@ -1,6 +1,7 @@
 #include "collectors/parsers/syslog_time.h"
 
 #include <array>
+#include <climits>
 #include <ctime>
 
 #include "core/time_util.h"
@@ -113,13 +114,19 @@ std::optional<TimePoint> resolve_bsd_timestamp(const BsdTimestamp& ts, TimePoint
   const int64_t received_s =
       std::chrono::duration_cast<std::chrono::seconds>(received.time_since_epoch()).count();
   const int64_t limit = received_s + 86400;
-  // The receive time's UTC year; ±1 around it covers every zone's idea of "this year".
-  std::time_t rt = static_cast<std::time_t>(received_s);
-  std::tm rtm{};
-  gmtime_r(&rt, &rtm);
-  const int64_t year_now = rtm.tm_year + 1900;
+  // The receive time's UTC year and month (Hinnant's civil_from_days).
+  const int64_t z = floor_div(received_s, 86400) + 719468;
+  const int64_t era = floor_div(z, 146097);
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t received_month = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year_now = yoe + era * 400 + (received_month <= 2);
+  // Only a January date read in late December can belong to next year.
+  const int64_t first = ts.month == 1 && received_month == 12 ? year_now + 1 : year_now;
   // Eight years back reaches a Feb 29 from any year.
-  for (int64_t y = year_now + 1; y >= year_now - 8; --y) {
+  for (int64_t y = first; y >= year_now - 8; --y) {
     if (ts.day > days_in_month(y, ts.month)) continue;
     const int64_t t = civil_to_epoch(y, ts.month, ts.day, ts.hour, ts.minute, ts.second, zone);
     if (t <= limit) {

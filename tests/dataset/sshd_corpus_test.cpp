@@ -197,8 +197,8 @@ TEST(SshdCorpus, Fail2banLabelledFailuresYieldSourceAndFailureOutcome) {
             << "  auditd records, not syslog: " << count(Outcome::kNotSyslog) << "\n";
   ::testing::Test::RecordProperty("fail2ban_total", static_cast<int>(tally.total));
   ::testing::Test::RecordProperty("fail2ban_covered", static_cast<int>(count(Outcome::kCovered)));
-  for (Outcome skipped : {Outcome::kHostNotInLine, Outcome::kSuccessLine,
-                          Outcome::kAmbiguousClose, Outcome::kNotSyslog}) {
+  for (Outcome skipped : {Outcome::kHostNotInLine, Outcome::kSuccessLine, Outcome::kAmbiguousClose,
+                          Outcome::kNotSyslog}) {
     for (const std::string& where : tally.by_outcome[skipped]) {
       std::cout << "    skipped (" << static_cast<int>(skipped) << "): " << where << "\n";
     }

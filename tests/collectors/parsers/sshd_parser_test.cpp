@@ -80,19 +80,23 @@ TEST(SshdParser, FailedAuthOtherMethods) {
 TEST(SshdParser, UserNameCannotInjectTheSourceAddress) {
   Event a = sshd("Failed password for invalid user from 10.10.1.1 from 127.0.0.1 port 58946 ssh2");
   expect_fields(a, {"failed_password", "failure", "from 10.10.1.1", "127.0.0.1", "58946"});
-  Event b = sshd("Failed password for invalid user test from 10.10.1.2 port 55555 ssh2 from "
-                 "127.0.0.1 port 58946 ssh2");
+  Event b = sshd(
+      "Failed password for invalid user test from 10.10.1.2 port 55555 ssh2 from "
+      "127.0.0.1 port 58946 ssh2");
   expect_fields(b, {"failed_password", "failure", "test from 10.10.1.2 port 55555 ssh2",
                     "127.0.0.1", "58946"});
-  Event c = sshd("Failed password for invalid user test from 127.0.0.1 port 58946 ssh2: from "
-                 "10.10.1.2 port 55555 ssh2");
+  Event c = sshd(
+      "Failed password for invalid user test from 127.0.0.1 port 58946 ssh2: from "
+      "10.10.1.2 port 55555 ssh2");
   expect_fields(c, {"failed_password", "failure", "test", "127.0.0.1", "58946"});
-  Event d = sshd("Connection closed by authenticating user test 127.0.0.1 port 12345 "
-                 "192.0.2.11 port 46039 [preauth]");
+  Event d = sshd(
+      "Connection closed by authenticating user test 127.0.0.1 port 12345 "
+      "192.0.2.11 port 46039 [preauth]");
   expect_fields(d, {"connection_closed_preauth", "failure", "test 127.0.0.1 port 12345",
                     "192.0.2.11", "46039"});
-  Event e = sshd("Bad protocol version identification 'dummy string' from 192.0.2.1' from "
-                 "69.61.56.115 port 31778");
+  Event e = sshd(
+      "Bad protocol version identification 'dummy string' from 192.0.2.1' from "
+      "69.61.56.115 port 31778");
   expect_fields(e, {"bad_protocol_version", "failure", kAbsent, "69.61.56.115", "31778"});
 }
 
@@ -113,8 +117,9 @@ TEST(SshdParser, InvalidUser) {
 TEST(SshdParser, AcceptedLogins) {
   Event pw = sshd("Accepted password for fztu from 119.137.62.142 port 49116 ssh2");
   expect_fields(pw, {"accepted_password", "success", "fztu", "119.137.62.142", "49116"});
-  Event key = sshd("Accepted publickey for git from 2001:db8::1 port 57904 ssh2: ED25519 "
-                   "SHA256:Cbq6Qv6yBjTJ2h3kQvzC3Q");
+  Event key = sshd(
+      "Accepted publickey for git from 2001:db8::1 port 57904 ssh2: ED25519 "
+      "SHA256:Cbq6Qv6yBjTJ2h3kQvzC3Q");
   expect_fields(key, {"accepted_publickey", "success", "git", "2001:db8::1", "57904"});
   EXPECT_EQ(field(key, "sshd.key_type"), "ED25519");
   EXPECT_EQ(field(key, "sshd.key_fingerprint"), "SHA256:Cbq6Qv6yBjTJ2h3kQvzC3Q");
@@ -125,16 +130,19 @@ TEST(SshdParser, AcceptedLogins) {
 }
 
 TEST(SshdParser, PamUnixAuthenticationFailure) {
-  Event e = sshd("pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh "
-                 "ruser= rhost=112.95.230.3  user=root");
+  Event e = sshd(
+      "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh "
+      "ruser= rhost=112.95.230.3  user=root");
   expect_fields(e, {"pam_auth_failure", "failure", "root", "112.95.230.3", kAbsent});
   EXPECT_EQ(field(e, "pam.module"), "pam_unix");
   EXPECT_EQ(field(e, "pam.service"), "sshd");
-  Event no_user = sshd("pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 "
-                       "tty=ssh ruser= rhost=173.234.31.186 ");
+  Event no_user = sshd(
+      "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 "
+      "tty=ssh ruser= rhost=173.234.31.186 ");
   expect_fields(no_user, {"pam_auth_failure", "failure", kAbsent, "173.234.31.186", kAbsent});
-  Event by_name = sshd("pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 "
-                       "tty=ssh ruser= rhost=ec2-52-80-34-196.cn-north-1.compute.amazonaws.com.cn ");
+  Event by_name = sshd(
+      "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 "
+      "tty=ssh ruser= rhost=ec2-52-80-34-196.cn-north-1.compute.amazonaws.com.cn ");
   EXPECT_EQ(field(by_name, "source.ip"), kAbsent);
   EXPECT_EQ(field(by_name, "source.domain"),
             "ec2-52-80-34-196.cn-north-1.compute.amazonaws.com.cn");
@@ -145,23 +153,27 @@ TEST(SshdParser, PamUnixAuthenticationFailure) {
 }
 
 TEST(SshdParser, PamRhostCannotBeInjectedThroughUserNames) {
-  Event ruser = sshd("pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=xxx "
-                     "ruser=test rhost=192.0.2.151 rhost=192.0.2.1");
-  expect_fields(ruser, {"pam_auth_failure", "failure", "test rhost=192.0.2.151", "192.0.2.1",
-                        kAbsent});
-  Event user = sshd("pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=xxx "
-                    "ruser= rhost=192.0.2.2 user=test rhost=192.0.2.152");
-  expect_fields(user, {"pam_auth_failure", "failure", "test rhost=192.0.2.152", "192.0.2.2",
-                       kAbsent});
+  Event ruser = sshd(
+      "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=xxx "
+      "ruser=test rhost=192.0.2.151 rhost=192.0.2.1");
+  expect_fields(ruser,
+                {"pam_auth_failure", "failure", "test rhost=192.0.2.151", "192.0.2.1", kAbsent});
+  Event user = sshd(
+      "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=xxx "
+      "ruser= rhost=192.0.2.2 user=test rhost=192.0.2.152");
+  expect_fields(user,
+                {"pam_auth_failure", "failure", "test rhost=192.0.2.152", "192.0.2.2", kAbsent});
 }
 
 TEST(SshdParser, PamMoreFailuresAndMaxRetries) {
-  Event more = sshd("PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= "
-                    "rhost=183.62.140.253  user=root");
+  Event more = sshd(
+      "PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= "
+      "rhost=183.62.140.253  user=root");
   expect_fields(more, {"pam_more_failures", "failure", "root", "183.62.140.253", kAbsent});
   EXPECT_EQ(field(more, "pam.failures"), "5");
-  Event one = sshd("PAM 1 more authentication failure; logname= uid=0 euid=0 tty=ssh ruser= "
-                   "rhost=5.36.59.76.dynamic-dsl-ip.omantel.net.om");
+  Event one = sshd(
+      "PAM 1 more authentication failure; logname= uid=0 euid=0 tty=ssh ruser= "
+      "rhost=5.36.59.76.dynamic-dsl-ip.omantel.net.om");
   EXPECT_EQ(field(one, "event.action"), "pam_more_failures");
   EXPECT_EQ(field(one, "source.domain"), "5.36.59.76.dynamic-dsl-ip.omantel.net.om");
   Event retries = sshd("PAM service(sshd) ignoring max retries; 6 > 3");
@@ -175,20 +187,23 @@ TEST(SshdParser, SshdPamErrors) {
   expect_fields(sshd("error: PAM: authentication error for james from 205.186.180.101 via "
                      "192.168.1.201"),
                 {"pam_auth_failure", "failure", "james", "205.186.180.101", kAbsent});
-  Event unknown = sshd("error: PAM: User not known to the underlying authentication module for "
-                       "illegal user kernelitshell from 10.215.4.227 ");
+  Event unknown = sshd(
+      "error: PAM: User not known to the underlying authentication module for "
+      "illegal user kernelitshell from 10.215.4.227 ");
   expect_fields(unknown, {"pam_user_unknown", "failure", "kernelitshell", "10.215.4.227", kAbsent});
   EXPECT_EQ(field(unknown, "log.level"), "error");
 }
 
 TEST(SshdParser, MaximumAuthenticationAttemptsExceeded) {
-  Event e = sshd("error: maximum authentication attempts exceeded for root from 61.0.0.1 port "
-                 "49940 ssh2 [preauth]");
+  Event e = sshd(
+      "error: maximum authentication attempts exceeded for root from 61.0.0.1 port "
+      "49940 ssh2 [preauth]");
   expect_fields(e, {"max_auth_attempts", "failure", "root", "61.0.0.1", "49940"});
   EXPECT_EQ(field(e, "sshd.preauth"), "true");
   EXPECT_EQ(field(e, "log.level"), "error");
-  Event inv = sshd("error: maximum authentication attempts exceeded for invalid user xxx from "
-                   "2001:db8::5 port 49941 ssh2 [preauth]");
+  Event inv = sshd(
+      "error: maximum authentication attempts exceeded for invalid user xxx from "
+      "2001:db8::5 port 49941 ssh2 [preauth]");
   expect_fields(inv, {"max_auth_attempts", "failure", "xxx", "2001:db8::5", "49941"});
   EXPECT_EQ(field(inv, "sshd.invalid_user"), "true");
 }
@@ -291,12 +306,14 @@ TEST(SshdParser, InformationalMessages) {
   expect_fields(from, {"connection_opened", kAbsent, kAbsent, "192.0.2.10", "62004"});
   EXPECT_EQ(field(from, "destination.ip"), "198.51.100.1");
   EXPECT_EQ(field(from, "destination.port"), "22");
-  Event rev = sshd("reverse mapping checking getaddrinfo for ns.marryaldkfaczcz.com "
-                   "[173.234.31.186] failed - POSSIBLE BREAK-IN ATTEMPT!");
+  Event rev = sshd(
+      "reverse mapping checking getaddrinfo for ns.marryaldkfaczcz.com "
+      "[173.234.31.186] failed - POSSIBLE BREAK-IN ATTEMPT!");
   expect_fields(rev, {"reverse_mapping_failed", kAbsent, kAbsent, "173.234.31.186", kAbsent});
   EXPECT_EQ(field(rev, "source.domain"), "ns.marryaldkfaczcz.com");
-  Event session = sshd("pam_unix(sshd:session): session opened for user alice(uid=1000) by "
-                       "(uid=0)");
+  Event session = sshd(
+      "pam_unix(sshd:session): session opened for user alice(uid=1000) by "
+      "(uid=0)");
   expect_fields(session, {"session_opened", "success", "alice", kAbsent, kAbsent});
   EXPECT_EQ(field(session, "user.id"), "1000");
   expect_fields(sshd("pam_unix(sshd:session): session closed for user alice"),
@@ -309,10 +326,10 @@ TEST(SshdParser, VendorPrefixesAreSkipped) {
   expect_fields(sshd("[ID 800047 auth.info] Failed keyboard-interactive for james from "
                      "205.186.180.30 port 54520 ssh2"),
                 {"failed_keyboard_interactive", "failure", "james", "205.186.180.30", "54520"});
-  expect_fields(sshd("kernel:[  970.699396]: Failed keyboard-interactive for <invalid username> "
-                     "from 205.186.180.55 port 42742 ssh2"),
-                {"failed_keyboard_interactive", "failure", "<invalid username>",
-                 "205.186.180.55", "42742"});
+  expect_fields(
+      sshd("kernel:[  970.699396]: Failed keyboard-interactive for <invalid username> "
+           "from 205.186.180.55 port 42742 ssh2"),
+      {"failed_keyboard_interactive", "failure", "<invalid username>", "205.186.180.55", "42742"});
 }
 
 TEST(SshdParser, Ipv4MappedAddressesAreNormalised) {
@@ -375,14 +392,16 @@ TEST(SshdParser, ProgramNamesOfOpenSshDaemons) {
 
 TEST(SshdParser, SyslogLinesFromNewerAndOlderDaemons) {
   const SyslogParser syslog(TimestampZone::kUtc);
-  Event session = make_event("Jul  3 14:59:17 host sshd-session[1571]: Failed password for root "
-                             "from 192.0.2.1 port 56502 ssh2");
+  Event session = make_event(
+      "Jul  3 14:59:17 host sshd-session[1571]: Failed password for root "
+      "from 192.0.2.1 port 56502 ssh2");
   ASSERT_TRUE(syslog.parse(session));
   expect_fields(session, {"failed_password", "failure", "root", "192.0.2.1", "56502"});
   EXPECT_EQ(session.logsource().service, "sshd");
-  Event old_pam = make_event("Jun 15 02:04:59 combo sshd(pam_unix)[20882]: authentication "
-                             "failure; logname= uid=0 euid=0 tty=NODEVssh ruser= "
-                             "rhost=220-135-151-1.hinet-ip.hinet.net  user=root");
+  Event old_pam = make_event(
+      "Jun 15 02:04:59 combo sshd(pam_unix)[20882]: authentication "
+      "failure; logname= uid=0 euid=0 tty=NODEVssh ruser= "
+      "rhost=220-135-151-1.hinet-ip.hinet.net  user=root");
   ASSERT_TRUE(syslog.parse(old_pam));
   EXPECT_EQ(field(old_pam, "event.action"), "pam_auth_failure");
   EXPECT_EQ(field(old_pam, "user.name"), "root");

@@ -128,7 +128,8 @@ TEST(SyslogParser, Debian12HighPrecisionTimestampKeepsFractionAndOffset) {
 }
 
 TEST(SyslogParser, HostMayBeAbsentBeforeTheTag) {
-  Event e = make_event("Nov 23 21:50:19 sshd[8148]: Disconnecting: Too many authentication failures");
+  Event e =
+      make_event("Nov 23 21:50:19 sshd[8148]: Disconnecting: Too many authentication failures");
   ASSERT_TRUE(kUtc.parse(e));
   EXPECT_EQ(field(e, "host.hostname"), "<absent>");
   EXPECT_EQ(field(e, "process.name"), "sshd");
@@ -137,17 +138,20 @@ TEST(SyslogParser, HostMayBeAbsentBeforeTheTag) {
 }
 
 TEST(SyslogParser, BracketedTagWithAndWithoutColon) {
-  Event colon = make_event("Mar  3 00:17:22 [sshd]: User root from 211.188.220.49 not allowed "
-                           "because not listed in AllowUsers");
+  Event colon = make_event(
+      "Mar  3 00:17:22 [sshd]: User root from 211.188.220.49 not allowed "
+      "because not listed in AllowUsers");
   ASSERT_TRUE(kUtc.parse(colon));
   EXPECT_EQ(field(colon, "process.name"), "sshd");
   EXPECT_EQ(field(colon, "source.ip"), "211.188.220.49");
-  Event bare = make_event("Jun 25 23:53:34 [sshd] User root from 1.2.3.4 not allowed because "
-                          "not listed in AllowUsers");
+  Event bare = make_event(
+      "Jun 25 23:53:34 [sshd] User root from 1.2.3.4 not allowed because "
+      "not listed in AllowUsers");
   ASSERT_TRUE(kUtc.parse(bare));
   EXPECT_EQ(field(bare, "process.name"), "sshd");
-  EXPECT_EQ(field(bare, "message"), "User root from 1.2.3.4 not allowed because not listed in "
-                                    "AllowUsers");
+  EXPECT_EQ(field(bare, "message"),
+            "User root from 1.2.3.4 not allowed because not listed in "
+            "AllowUsers");
 }
 
 TEST(SyslogParser, ContentWithoutTagIsAllMessage) {
@@ -231,9 +235,9 @@ TEST(SyslogParser, Rfc5424NilValuesLeaveFieldsUnset) {
   EXPECT_EQ(field(e, "syslog.facility"), "auth");
   EXPECT_EQ(field(e, "syslog.severity"), "crit");
 
-  Event nil_procid =
-      make_event("<34>1 2026-10-11T22:14:15.003Z mymachine.example.com su - ID47 - 'su root' "
-                 "failed for lonvick on /dev/pts/8");
+  Event nil_procid = make_event(
+      "<34>1 2026-10-11T22:14:15.003Z mymachine.example.com su - ID47 - 'su root' "
+      "failed for lonvick on /dev/pts/8");
   ASSERT_TRUE(kUtc.parse(nil_procid));
   EXPECT_EQ(field(nil_procid, "process.name"), "su");
   EXPECT_EQ(field(nil_procid, "process.pid"), "<absent>");
@@ -354,8 +358,9 @@ TEST(SyslogParser, FactoryMakesSyslogParser) {
   EXPECT_NE(std::find(formats.begin(), formats.end(), "syslog"), formats.end());
   auto parser = make_parser("syslog");
   ASSERT_NE(parser, nullptr);
-  Event e = make_event("Nov 23 08:49:01 h sshd[1]: Accepted publickey for a from 10.1.1.1 port "
-                       "2 ssh2: ED25519 SHA256:abc");
+  Event e = make_event(
+      "Nov 23 08:49:01 h sshd[1]: Accepted publickey for a from 10.1.1.1 port "
+      "2 ssh2: ED25519 SHA256:abc");
   EXPECT_TRUE(parser->parse(e));
   EXPECT_EQ(field(e, "event.action"), "accepted_publickey");
 }
