@@ -12,8 +12,10 @@ SourceMark mark_of(const YAML::Node& node, const std::string& file) {
   return {file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0};
 }
 
-YamlMap::YamlMap(const YAML::Node& node, std::string what, std::string file, Diagnostics& diags)
-    : node_(node), what_(std::move(what)), file_(std::move(file)), diags_(diags) {
+YamlMap::YamlMap(const YAML::Node& node, std::string what, std::string file, Diagnostics& diags,
+                 std::initializer_list<std::string> already_known)
+    : node_(node), what_(std::move(what)), file_(std::move(file)), diags_(diags),
+      known_(already_known) {
   if (!node_.IsMap()) {
     const SourceMark m = tripline::mark_of(node_, file_);
     diags_.error("config.type", file_, m.line, m.column, what_ + " must be a mapping");
@@ -54,8 +56,8 @@ const YAML::Node* YamlMap::lookup(const std::string& key, bool required) {
   known_.insert(key);
   if (!valid_) return nullptr;
   const YAML::Node& n = node_;
-  scratch_.reset(n[key]);
-  if (!scratch_.IsDefined() || scratch_.IsNull()) {
+  const YAML::Node value = n[key];  // a missing key yields an invalid node: never reset() to it
+  if (!value.IsDefined() || value.IsNull()) {
     if (required) {
       const SourceMark m = mark();
       diags_.error("config.missing-key", file_, m.line, m.column,
@@ -63,6 +65,7 @@ const YAML::Node* YamlMap::lookup(const std::string& key, bool required) {
     }
     return nullptr;
   }
+  scratch_.reset(value);
   return &scratch_;
 }
 
@@ -279,8 +282,9 @@ bool YamlMap::get_string_map(const std::string& key,
 
 YAML::Node YamlMap::node(const std::string& key) {
   known_.insert(key);
-  if (!valid_) return YAML::Node(YAML::NodeType::Undefined);
   const YAML::Node& n = node_;
+  // Absent keys come back as a null node, never as yaml-cpp's invalid node that throws on use.
+  if (!valid_ || !n[key].IsDefined()) return YAML::Node();
   return n[key];
 }
 

@@ -2,6 +2,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,7 +18,10 @@ namespace tripline {
 // asked for. Used by the core loader and by each collector/sink factory for its own keys.
 class YamlMap {
  public:
-  YamlMap(const YAML::Node& node, std::string what, std::string file, Diagnostics& diags);
+  YamlMap(const YAML::Node& node, std::string what, std::string file, Diagnostics& diags,
+          std::initializer_list<std::string> already_known = {});
+  YamlMap(const YamlMap&) = delete;
+  YamlMap& operator=(const YamlMap&) = delete;
   ~YamlMap();
 
   bool valid() const { return valid_; }
@@ -44,7 +48,9 @@ class YamlMap {
   // A string→string mapping (e.g. static enrichment fields).
   bool get_string_map(const std::string& key,
                       std::vector<std::pair<std::string, std::string>>& out);
-  // The raw node of a key (marked as known); invalid node when absent.
+  // Marks keys as known without reading them (keys another layer already read, e.g. name/type).
+  void allow(std::initializer_list<std::string> keys) { known_.insert(keys); }
+  // The raw node of a key (marked as known); a null node when absent.
   YAML::Node node(const std::string& key);
 
   void error(const std::string& key, const std::string& code, const std::string& message);
@@ -69,5 +75,14 @@ class YamlMap {
 };
 
 SourceMark mark_of(const YAML::Node& node, const std::string& file);
+
+// Schema reader for an input's or output's own keys: the common keys the config loader already
+// read (name, type, logsource, fields) count as known.
+template <typename ExtensionConfig>
+YamlMap extension_map(const ExtensionConfig& config, const std::string& section,
+                      Diagnostics& diags) {
+  return YamlMap(config.options, section + "." + config.name, config.mark.file, diags,
+                 {"name", "type", "logsource", "fields"});
+}
 
 }  // namespace tripline

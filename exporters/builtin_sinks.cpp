@@ -1,7 +1,12 @@
+#include "exporters/file/file_sink.h"
 #include "exporters/sink_registry.h"
+#include "exporters/stdout/stdout_sink.h"
 
 namespace tripline {
 
-void register_builtin_sinks(SinkRegistry& registry) { (void)registry; }
+void register_builtin_sinks(SinkRegistry& registry) {
+  registry.add("file", &FileSink::create);
+  registry.add("stdout", &StdoutSink::create);
+}
 
 }  // namespace tripline
