@@ -363,17 +363,21 @@ TEST(FileTailTest, BinaryGarbageAndInvalidUtf8AreCountedAndReadingGoesOn) {
   RecordingConsumer out;
   tail->start(out);
   std::string garbage("\x00\x01\x02\xff\xfe\x7f binary", 14);
-  append(log, "{\"n\":1}\n" + garbage + "\n{\"s\":\"\xc3\x28\xff\"}\n{\"unterminated\":\n{\"n\":2}\n");
-  ASSERT_TRUE(out.wait_for(5));
+  append(log, "{\"n\":1}\n" + garbage + "\ncaf\xe9 latin-1 text\n{\"s\":\"\xc3\x28\xff\"}\n" +
+                  "{\"unterminated\":\n{\"n\":2}\n");
+  ASSERT_TRUE(out.wait_for(6));
   tail->stop();
   auto ev = out.events();
-  ASSERT_EQ(ev.size(), 5u);
+  ASSERT_EQ(ev.size(), 6u);
   EXPECT_EQ(ev[1].raw, garbage);
+  EXPECT_EQ(ev[2].raw, "caf\xe9 latin-1 text");
   EXPECT_EQ(ev[0].body, Event::Body::kJson);
-  EXPECT_EQ(ev[4].body, Event::Body::kJson);
-  EXPECT_EQ(ev[4].raw, "{\"n\":2}");
+  EXPECT_EQ(ev[3].body, Event::Body::kJson);  // the JSON parser repairs invalid UTF-8
+  EXPECT_EQ(ev[5].body, Event::Body::kJson);
+  EXPECT_EQ(ev[5].raw, "{\"n\":2}");
+  // Binary garbage, the Latin-1 line and the unterminated object.
   EXPECT_EQ(Metrics::global().parse_errors(input).Value(), 3);
-  EXPECT_EQ(Metrics::global().events(input).Value(), 5);
+  EXPECT_EQ(Metrics::global().events(input).Value(), 6);
 }
 
 TEST(FileTailTest, RestartResumesFromTheCheckpointWithoutLossOrDuplicates) {
