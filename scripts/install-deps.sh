@@ -10,7 +10,7 @@ BUILD_PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
 )
 TEST_PACKAGES=(
-  jq python3 procps psmisc curl ca-certificates openssl
+  jq python3 procps psmisc curl ca-certificates openssl bc time gzip
 )
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -29,6 +29,7 @@ class FileSink : public Sink {
 
  private:
   bool ensure_open();
+  void terminate_torn_record();
 
   std::string name_;
   std::string path_;
