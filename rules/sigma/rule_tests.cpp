@@ -22,15 +22,30 @@ struct CaseRunner {
   const TestCase& tc;
 
   bool build_events(std::vector<Event>& events, std::string& error) {
-    auto input = std::make_shared<InputInfo>();
-    input->name = "rules-test";
-    input->host = "rules-test";
-    input->logsource = tc.logsource ? *tc.logsource : rule.logsource;
+    // JSON events come from an input of the rule's logsource; log lines from an input of their
+    // format's (syslog: linux/auth), which the parser may refine (sshd lines: linux/sshd), as in
+    // production.
+    const auto json_input = std::make_shared<InputInfo>();
+    json_input->name = "rules-test";
+    json_input->host = "rules-test";
+    json_input->logsource = tc.logsource ? *tc.logsource : rule.logsource;
+    std::map<std::string, std::shared_ptr<InputInfo>> log_inputs;
     std::map<std::string, std::unique_ptr<Parser>> parsers;
     for (size_t i = 0; i < tc.events.size(); ++i) {
       const TestEvent& te = tc.events[i];
-      const std::string format =
-          !tc.format.empty() ? tc.format : te.is_log ? default_format(input->logsource) : "jsonl";
+      const std::string format = !tc.format.empty() ? tc.format
+                                 : te.is_log        ? default_format(json_input->logsource)
+                                                    : "jsonl";
+      std::shared_ptr<InputInfo> input = json_input;
+      if (te.is_log && !tc.logsource) {
+        auto& in = log_inputs[format];
+        if (!in) {
+          in = std::make_shared<InputInfo>(*json_input);
+          const LogSource implied = default_logsource(format);
+          if (!implied.empty()) in->logsource = implied;
+        }
+        input = in;
+      }
       if (!te.is_log) {
         simdjson::dom::parser validator;
         simdjson::dom::element doc;
