@@ -4,6 +4,7 @@ namespace tripline::sigma {
 namespace {
 
 thread_local std::string tls_subject_lowered;
+thread_local std::string tls_element_lowered;  // elements must not clobber the whole value
 thread_local std::vector<std::pair<FieldType, std::string>> tls_elements;
 
 }  // namespace
@@ -89,7 +90,7 @@ bool FieldNode::eval_value(const FieldValue& value, EvalContext& ctx) const {
       ok = t->test(whole, ctx);
     } else {
       for (const auto& [type, text] : elements) {
-        Subject s(type, text, tls_subject_lowered);
+        Subject s(type, text, tls_element_lowered);
         if (t->test(s, ctx)) {
           ok = true;
           break;
