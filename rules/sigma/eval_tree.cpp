@@ -103,8 +103,19 @@ bool FieldNode::eval_value(const FieldValue& value, EvalContext& ctx) const {
   return all_;
 }
 
+FieldNode::FieldNode(FieldRef ref, std::vector<std::unique_ptr<ValueTest>> tests, bool all,
+                     bool negate)
+    : ref_(std::move(ref)), tests_(std::move(tests)), all_(all), negate_(negate) {
+  for (const auto& t : tests_) copy_value_ |= t->reads_other_fields();
+}
+
 bool FieldNode::eval(EvalContext& ctx) const {
   const FieldValue* v = resolve(ctx.event(), ref_);
+  FieldValue copy;
+  if (v && copy_value_) {
+    copy = *v;
+    v = &copy;
+  }
   bool result;
   if (!v) {
     result = all_;

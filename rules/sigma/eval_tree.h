@@ -60,8 +60,7 @@ class NotNode : public Node {
 // `field|modifiers: values`.
 class FieldNode : public Node {
  public:
-  FieldNode(FieldRef ref, std::vector<std::unique_ptr<ValueTest>> tests, bool all, bool negate)
-      : ref_(std::move(ref)), tests_(std::move(tests)), all_(all), negate_(negate) {}
+  FieldNode(FieldRef ref, std::vector<std::unique_ptr<ValueTest>> tests, bool all, bool negate);
   bool eval(EvalContext& ctx) const override;
   std::optional<Requirement> requirement() const override;
 
@@ -72,6 +71,7 @@ class FieldNode : public Node {
   std::vector<std::unique_ptr<ValueTest>> tests_;
   bool all_;
   bool negate_;
+  bool copy_value_ = false;  // a test reads other fields (see ValueTest::reads_other_fields)
 };
 
 // Keyword search over the raw event. For JSON bodies each keyword is also tried in its

@@ -94,6 +94,7 @@ bool TimePartTest::test(Subject& s, EvalContext&) const {
 }
 
 bool FieldRefTest::test(Subject& s, EvalContext& ctx) const {
+  // `s` views a copy the FieldNode holds (reads_other_fields), so this lookup cannot move it.
   const FieldValue* other = resolve(ctx.event(), other_);
   if (!other || other->type == FieldType::kNull || s.type() == FieldType::kNull) return false;
   if (cased_) return apply(s.text(), other->text, kind_);

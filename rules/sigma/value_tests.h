@@ -24,6 +24,9 @@ class ValueTest {
   virtual bool whole_value() const { return false; }
   // The lower-cased literal a plain equality test requires (for the rule index); else null.
   virtual const std::string* exact_literal() const { return nullptr; }
+  // Reads other fields of the event while testing. Event::find may move earlier results when it
+  // caches a new field, so the caller must hold its own copy of the value under test.
+  virtual bool reads_other_fields() const { return false; }
 };
 
 // Wildcard / equality / prefix / suffix / substring match on the value's text.
@@ -122,6 +125,7 @@ class FieldRefTest : public ValueTest {
   FieldRefTest(FieldRef other, Kind kind, bool cased)
       : other_(std::move(other)), kind_(kind), cased_(cased) {}
   bool test(Subject& s, EvalContext& ctx) const override;
+  bool reads_other_fields() const override { return true; }
 
  private:
   FieldRef other_;
