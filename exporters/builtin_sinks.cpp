@@ -5,8 +5,8 @@
 namespace tripline {
 
 void register_builtin_sinks(SinkRegistry& registry) {
-  registry.add("file", &FileSink::create);
-  registry.add("stdout", &StdoutSink::create);
+  registry.add("file", &create_file_sink);
+  registry.add("stdout", &create_stdout_sink);
 }
 
 }  // namespace tripline
