@@ -56,8 +56,8 @@ const YAML::Node* YamlMap::lookup(const std::string& key, bool required) {
   known_.insert(key);
   if (!valid_) return nullptr;
   const YAML::Node& n = node_;
-  scratch_.reset(n[key]);
-  if (!scratch_.IsDefined() || scratch_.IsNull()) {
+  const YAML::Node value = n[key];  // a missing key yields an invalid node: never reset() to it
+  if (!value.IsDefined() || value.IsNull()) {
     if (required) {
       const SourceMark m = mark();
       diags_.error("config.missing-key", file_, m.line, m.column,
@@ -65,6 +65,7 @@ const YAML::Node* YamlMap::lookup(const std::string& key, bool required) {
     }
     return nullptr;
   }
+  scratch_.reset(value);
   return &scratch_;
 }
 
@@ -281,8 +282,9 @@ bool YamlMap::get_string_map(const std::string& key,
 
 YAML::Node YamlMap::node(const std::string& key) {
   known_.insert(key);
-  if (!valid_) return YAML::Node(YAML::NodeType::Undefined);
   const YAML::Node& n = node_;
+  // Absent keys come back as a null node, never as yaml-cpp's invalid node that throws on use.
+  if (!valid_ || !n[key].IsDefined()) return YAML::Node();
   return n[key];
 }
 

@@ -50,7 +50,7 @@ class YamlMap {
                       std::vector<std::pair<std::string, std::string>>& out);
   // Marks keys as known without reading them (keys another layer already read, e.g. name/type).
   void allow(std::initializer_list<std::string> keys) { known_.insert(keys); }
-  // The raw node of a key (marked as known); invalid node when absent.
+  // The raw node of a key (marked as known); a null node when absent.
   YAML::Node node(const std::string& key);
 
   void error(const std::string& key, const std::string& code, const std::string& message);

@@ -12,6 +12,7 @@ namespace tripline {
 template <typename Factory>
 class Registry {
  public:
+  using FactoryType = Factory;
   explicit Registry(std::string what) : what_(std::move(what)) {}
 
   void add(const std::string& name, Factory factory) {

@@ -59,7 +59,7 @@ bool FileTransport::ensure_open() {
   std::error_code ec;
   const auto parent = std::filesystem::path(path_).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
   if (fd_ < 0) {
     if (!open_failed_logged_) {
       log::error("cannot open alert file",
@@ -69,7 +69,17 @@ bool FileTransport::ensure_open() {
     return false;
   }
   open_failed_logged_ = false;
+  terminate_torn_record();
   return true;
+}
+
+// A crash in the middle of a write leaves a partial last line; closing it with a newline keeps
+// the next record parseable (the torn one is re-delivered, as its batch was never committed).
+void FileTransport::terminate_torn_record() {
+  const off_t size = ::lseek(fd_, 0, SEEK_END);
+  if (size <= 0) return;
+  char last = '\n';
+  if (::pread(fd_, &last, 1, size - 1) == 1 && last != '\n') write_all(fd_, "\n");
 }
 
 SendResult FileTransport::send(std::span<const Alert> alerts) {

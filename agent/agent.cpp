@@ -1,0 +1,183 @@
+#include "agent/agent.h"
+
+#include <systemd/sd-daemon.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "agent/components.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/version.h"
+#include "rules/rule_loader.h"
+
+namespace tripline {
+namespace {
+
+void report(const Diagnostics& diags) {
+  for (const Diagnostic& d : diags.items) {
+    if (d.severity == Diagnostic::Severity::kError) {
+      log::error(d.message, {{"code", d.code}, {"at", d.to_string()}});
+    } else {
+      log::warn(d.message, {{"code", d.code}, {"at", d.to_string()}});
+    }
+  }
+}
+
+}  // namespace
+
+Agent::Agent(ConfigSource source)
+    : source_(std::move(source)), signals_(io_, SIGINT, SIGTERM, SIGHUP), tick_(io_) {}
+
+Agent::~Agent() { shutdown(); }
+
+bool Agent::load_config() {
+  Diagnostics diags;
+  config_ = tripline::load_config(source_, diags);
+  report(diags);
+  if (diags.has_errors()) return false;
+  log::Level level;
+  if (log::parse_level(config_.agent.log_level, level)) log::set_level(level);
+  std::error_code ec;
+  std::filesystem::create_directories(config_.agent.state_dir, ec);
+  if (ec) {
+    log::error("cannot create state_dir",
+               {{"state_dir", config_.agent.state_dir}, {"error", ec.message()}});
+    return false;
+  }
+  return true;
+}
+
+bool Agent::load_rules() {
+  RuleLoadResult result = tripline::load_rules(config_.rules, source_.directory());
+  report(result.diagnostics);
+  if (!result.matcher) return false;
+  matcher_ = std::move(result.matcher);
+  log::info("rules loaded", {{"count", std::to_string(result.rule_count)}});
+  return true;
+}
+
+bool Agent::open_sinks() {
+  Diagnostics diags;
+  auto sinks = build_sinks(config_, source_.directory(), diags);
+  report(diags);
+  if (diags.has_errors()) return false;
+  dispatcher_ = std::make_unique<AlertDispatcher>(std::move(sinks));
+  return true;
+}
+
+void Agent::start_pipeline() {
+  pipeline_ = std::make_unique<Pipeline>(config_.agent.threads, config_.agent.queue_batches,
+                                         matcher_, *dispatcher_);
+  pipeline_->start();
+}
+
+bool Agent::start_collectors() {
+  Diagnostics diags;
+  collectors_ = build_collectors(config_, source_.directory(), diags);
+  report(diags);
+  if (diags.has_errors()) return false;
+  for (auto& c : collectors_) c->start(*pipeline_);
+  return true;
+}
+
+void Agent::notify_ready() {
+  sd_notify(0, "READY=1");
+  log::info("tripline started", {{"version", kVersion},
+                                 {"config", source_.path.empty() ? "<embedded>" : source_.path},
+                                 {"inputs", std::to_string(collectors_.size())}});
+}
+
+void Agent::arm_signals() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    if (signo == SIGHUP) {
+      reload();
+      arm_signals();
+      return;
+    }
+    log::info("stopping", {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    stop();
+  });
+}
+
+void Agent::arm_tick() {
+  tick_.expires_after(std::chrono::seconds(1));
+  tick_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    pipeline_->advance(Clock::now());
+    arm_tick();
+  });
+}
+
+// Rules reload all-or-nothing: a rule set with any error leaves the running one in place. Inputs
+// and outputs are fixed for the life of the process.
+void Agent::reload() {
+  sd_notify(0, "RELOADING=1");
+  Diagnostics diags;
+  Config fresh = tripline::load_config(source_, diags);
+  report(diags);
+  RuleLoadResult rules;
+  if (!diags.has_errors()) {
+    rules = tripline::load_rules(fresh.rules, source_.directory());
+    report(rules.diagnostics);
+  }
+  if (diags.has_errors() || !rules.matcher) {
+    Metrics::global().config_reloads("failure").Increment();
+    log::error("reload failed; keeping the running configuration");
+  } else {
+    matcher_ = rules.matcher;
+    pipeline_->set_matcher(rules.matcher);
+    Metrics::global().config_reloads("success").Increment();
+    log::info("reloaded", {{"rules", std::to_string(rules.rule_count)}});
+  }
+  sd_notify(0, "READY=1");
+}
+
+int Agent::run() {
+  if (!load_config() || !load_rules() || !open_sinks()) return 1;
+  start_pipeline();
+  if (!start_collectors()) {
+    shutdown();
+    return 1;
+  }
+  arm_signals();
+  arm_tick();
+  notify_ready();
+  io_.run();
+  shutdown();
+  return 0;
+}
+
+void Agent::stop() {
+  sd_notify(0, "STOPPING=1");
+  io_.stop();
+}
+
+// Collectors stop first so nothing new arrives; the pipeline then evaluates and delivers what is
+// queued (bounded by shutdown_timeout), and only then are checkpoints written.
+void Agent::shutdown() {
+  if (!pipeline_) return;
+  for (auto& c : collectors_) c->stop();
+  std::atomic<bool> drained{false};
+  std::thread watchdog([&] {
+    const auto deadline = std::chrono::steady_clock::now() + config_.agent.shutdown_timeout;
+    while (!drained && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (!drained) {
+      log::warn("shutdown timeout: undelivered batches will be read again after restart");
+      pipeline_->abandon_delivery();
+    }
+  });
+  pipeline_->drain();
+  drained = true;
+  watchdog.join();
+  for (auto& c : collectors_) c->flush_checkpoints();
+  dispatcher_->close_sinks();
+  collectors_.clear();
+  pipeline_.reset();
+  log::info("stopped");
+}
+
+}  // namespace tripline

@@ -1,0 +1,22 @@
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "collectors/collector.h"
+#include "collectors/collector_registry.h"
+#include "config/config.h"
+#include "core/diagnostic.h"
+#include "exporters/sink.h"
+#include "exporters/sink_registry.h"
+
+namespace tripline {
+
+// Builds (without starting) every input and output of a config through the built-in
+// registries. Problems go to `diags`; components whose config has errors are left out.
+std::vector<std::unique_ptr<Collector>> build_collectors(const Config& config,
+                                                         const std::string& config_dir,
+                                                         Diagnostics& diags);
+std::vector<std::unique_ptr<Sink>> build_sinks(const Config& config, const std::string& config_dir,
+                                               Diagnostics& diags);
+
+}  // namespace tripline

@@ -1,0 +1,49 @@
+#pragma once
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "agent/alert_dispatcher.h"
+#include "agent/bounded_queue.h"
+#include "collectors/collector.h"
+#include "rules/matcher.h"
+
+namespace tripline {
+
+// collectors → bounded queue → rule evaluation on a fixed worker pool → sinks → acknowledgement.
+// A batch is acknowledged (EventBatch::on_committed) only after every sink holds its alerts.
+class Pipeline : public BatchConsumer {
+ public:
+  Pipeline(int threads, size_t queue_batches, std::shared_ptr<Matcher> matcher,
+           AlertDispatcher& dispatcher);
+  ~Pipeline() override;
+
+  void start();
+  bool submit(EventBatch batch) override;
+
+  // Swaps the rule set (reload). Batches in flight finish on the old one.
+  void set_matcher(std::shared_ptr<Matcher> matcher);
+  std::shared_ptr<Matcher> matcher() const;
+
+  // Lets windowed rules emit what is due (called from a timer).
+  void advance(TimePoint now);
+  // Stops accepting, evaluates everything queued, flushes the rule set's pending windows and joins
+  // the workers.
+  void drain();
+  // Gives up on batches that cannot be delivered (sinks refusing) so drain() can finish.
+  void abandon_delivery() { dispatcher_.stop(); }
+
+ private:
+  void work();
+
+  BoundedQueue<EventBatch> queue_;
+  AlertDispatcher& dispatcher_;
+  const int threads_;
+  std::vector<std::thread> workers_;
+  mutable std::mutex matcher_mutex_;
+  std::shared_ptr<Matcher> matcher_;
+  bool drained_ = false;
+};
+
+}  // namespace tripline

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package Tripline builds, tests and benchmarks with. Idempotent; needs root
+# (or sudo). Servers used by integration tests are installed but not started or enabled.
+set -euo pipefail
+
+BUILD_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libboost-dev libboost-system-dev libsimdjson-dev libre2-dev libyaml-cpp-dev liblua5.4-dev
+  libssl-dev zlib1g-dev libnats-dev libsystemd-dev prometheus-cpp-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+)
+TEST_PACKAGES=(
+  jq python3 procps psmisc curl ca-certificates openssl bc time gzip
+)
+
+packages=("${BUILD_PACKAGES[@]}")
+if [[ "${1:-}" == "--with-test-tools" ]]; then
+  packages+=("${TEST_PACKAGES[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  # Services packaged with the test servers must not start on install (policy-rc.d would be the
+  # Debian way inside a chroot; here the tests start their own instances on loopback).
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

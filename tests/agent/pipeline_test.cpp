@@ -1,0 +1,130 @@
+#include "agent/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace tripline {
+namespace {
+
+// Emits one alert per event whose raw text starts with "hit".
+class PrefixMatcher : public Matcher {
+ public:
+  void evaluate(const Event& e, std::vector<Alert>& out) override {
+    if (e.raw().substr(0, 3) == "hit") out.push_back(alert_from_event(e, "r"));
+  }
+  void advance(TimePoint, std::vector<Alert>&) override {}
+  void finish(std::vector<Alert>& out) override {
+    Alert a;
+    a.rule_id = "final";
+    out.push_back(a);
+  }
+  size_t rule_count() const override { return 1; }
+};
+
+class RecordingSink : public Sink {
+ public:
+  explicit RecordingSink(std::atomic<int>* refusals) : refusals_(refusals) {}
+  const std::string& name() const override { return name_; }
+  bool deliver(std::span<const Alert> alerts) override {
+    if (refusals_ && refusals_->load() > 0) {
+      --*refusals_;
+      return false;
+    }
+    std::lock_guard lock(mutex);
+    for (const auto& a : alerts) received.push_back(a.rule_id);
+    return true;
+  }
+  std::mutex mutex;
+  std::vector<std::string> received;
+
+ private:
+  std::string name_ = "rec";
+  std::atomic<int>* refusals_;
+};
+
+EventBatch make_batch(const std::vector<std::string>& lines, std::function<void()> done) {
+  auto input = std::make_shared<InputInfo>();
+  EventBatch b;
+  for (const auto& l : lines) b.events.emplace_back(input, l);
+  b.on_committed = std::move(done);
+  return b;
+}
+
+TEST(PipelineTest, AcknowledgesOnlyAfterSinksAcceptedAlerts) {
+  std::atomic<int> refusals{3};
+  auto sink = std::make_unique<RecordingSink>(&refusals);
+  RecordingSink* raw = sink.get();
+  std::vector<std::unique_ptr<Sink>> sinks;
+  sinks.push_back(std::move(sink));
+  AlertDispatcher dispatcher(std::move(sinks));
+  Pipeline pipeline(2, 4, std::make_shared<PrefixMatcher>(), dispatcher);
+  pipeline.start();
+  std::atomic<int> committed{0};
+  ASSERT_TRUE(pipeline.submit(make_batch({"hit 1", "miss", "hit 2"}, [&] {
+    std::lock_guard lock(raw->mutex);
+    // The sink already holds both alerts when the batch is acknowledged.
+    EXPECT_EQ(raw->received.size(), 2u);
+    ++committed;
+  })));
+  pipeline.drain();
+  EXPECT_EQ(committed.load(), 1);
+  EXPECT_EQ(refusals.load(), 0);  // the refused deliveries were retried
+  EXPECT_EQ(raw->received.back(), "final");
+}
+
+TEST(PipelineTest, SubmitBlocksWhenQueueIsFullAndFailsAfterDrain) {
+  std::vector<std::unique_ptr<Sink>> sinks;
+  AlertDispatcher dispatcher(std::move(sinks));
+  Pipeline pipeline(1, 1, std::make_shared<PrefixMatcher>(), dispatcher);
+  // Not started: the queue (capacity 1) fills and the second submit must block.
+  ASSERT_TRUE(pipeline.submit(make_batch({"a"}, nullptr)));
+  std::atomic<bool> second_returned{false};
+  std::thread producer([&] {
+    pipeline.submit(make_batch({"b"}, nullptr));
+    second_returned = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(second_returned.load());
+  pipeline.start();
+  producer.join();
+  EXPECT_TRUE(second_returned.load());
+  pipeline.drain();
+  EXPECT_FALSE(pipeline.submit(make_batch({"c"}, nullptr)));
+}
+
+TEST(PipelineTest, UndeliverableBatchIsNotAcknowledgedWhenAbandoned) {
+  std::atomic<int> refusals{1 << 30};
+  std::vector<std::unique_ptr<Sink>> sinks;
+  sinks.push_back(std::make_unique<RecordingSink>(&refusals));
+  AlertDispatcher dispatcher(std::move(sinks));
+  Pipeline pipeline(1, 4, std::make_shared<PrefixMatcher>(), dispatcher);
+  pipeline.start();
+  std::atomic<int> committed{0};
+  pipeline.submit(make_batch({"hit"}, [&] { ++committed; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  pipeline.abandon_delivery();
+  pipeline.drain();
+  EXPECT_EQ(committed.load(), 0);
+}
+
+TEST(PipelineTest, SwappedMatcherIsUsedForLaterBatches) {
+  auto sink = std::make_unique<RecordingSink>(nullptr);
+  RecordingSink* raw = sink.get();
+  std::vector<std::unique_ptr<Sink>> sinks;
+  sinks.push_back(std::move(sink));
+  AlertDispatcher dispatcher(std::move(sinks));
+  class NoneMatcher : public PrefixMatcher {
+    void evaluate(const Event&, std::vector<Alert>&) override {}
+  };
+  Pipeline pipeline(1, 4, std::make_shared<NoneMatcher>(), dispatcher);
+  pipeline.start();
+  pipeline.set_matcher(std::make_shared<PrefixMatcher>());
+  pipeline.submit(make_batch({"hit"}, nullptr));
+  pipeline.drain();
+  EXPECT_EQ(raw->received.size(), 2u);  // "r" and "final"
+}
+
+}  // namespace
+}  // namespace tripline

@@ -1,0 +1,111 @@
+#include "collectors/record_reader.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <fstream>
+
+namespace tripline {
+namespace {
+
+std::string temp_path(const std::string& name) { return ::testing::TempDir() + "/" + name; }
+
+void write_file(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+void write_gz(const std::string& path, const std::string& content) {
+  gzFile f = gzopen(path.c_str(), "wb");
+  gzwrite(f, content.data(), static_cast<unsigned>(content.size()));
+  gzclose(f);
+}
+
+std::vector<std::string> read_all(RecordReader& r) {
+  std::vector<std::string> out;
+  RecordReader::Record rec;
+  while (r.next(rec)) out.emplace_back(rec.bytes);
+  return out;
+}
+
+TEST(RecordReaderTest, SplitsLinesAndKeepsLastLineWithoutNewline) {
+  write_file(temp_path("a.log"), "one\r\ntwo\n\nthree");
+  std::string err;
+  auto r = RecordReader::open(temp_path("a.log"), err);
+  ASSERT_TRUE(r) << err;
+  EXPECT_EQ(read_all(*r), (std::vector<std::string>{"one", "two", "three"}));
+}
+
+TEST(RecordReaderTest, ReadsGzipTransparently) {
+  std::string content;
+  for (int i = 0; i < 100000; ++i) content += "{\"seq\":" + std::to_string(i) + "}\n";
+  write_gz(temp_path("b.jsonl.gz"), content);
+  std::string err;
+  auto r = RecordReader::open(temp_path("b.jsonl.gz"), err);
+  ASSERT_TRUE(r);
+  auto lines = read_all(*r);
+  ASSERT_EQ(lines.size(), 100000u);
+  EXPECT_EQ(lines[99999], "{\"seq\":99999}");
+  EXPECT_EQ(r->bytes_read(), content.size());
+}
+
+TEST(RecordReaderTest, TruncatesOverlongLinesAndResynchronises) {
+  write_file(temp_path("c.log"), std::string(5000, 'x') + "\nshort\n");
+  std::string err;
+  auto r = RecordReader::open(temp_path("c.log"), err, 1000);
+  RecordReader::Record rec;
+  ASSERT_TRUE(r->next(rec));
+  EXPECT_EQ(rec.bytes.size(), 1000u);
+  EXPECT_TRUE(rec.truncated);
+  ASSERT_TRUE(r->next(rec));
+  EXPECT_EQ(rec.bytes, "short");
+  EXPECT_FALSE(rec.truncated);
+  EXPECT_FALSE(r->next(rec));
+}
+
+TEST(RecordReaderTest, SplitsCloudTrailRecordsIntoMinifiedDocuments) {
+  write_file(temp_path("ct.json"),
+             "{\"Records\": [\n {\"eventName\": \"A\"},\n {\"eventName\": \"B\", \"x\": [1, 2]}\n]}");
+  std::string err;
+  auto r = RecordReader::open(temp_path("ct.json"), err);
+  SniffResult s = sniff_format(r->head());
+  EXPECT_EQ(s.format, "cloudtrail");
+  r->set_framing(s.framing, s.array_key);
+  EXPECT_EQ(read_all(*r),
+            (std::vector<std::string>{R"({"eventName":"A"})", R"({"eventName":"B","x":[1,2]})"}));
+}
+
+TEST(RecordReaderTest, BrokenRecordsDocumentReportsError) {
+  write_file(temp_path("bad.json"), "{\"Records\": [ {\"a\": 1}, {\"b\": ");
+  std::string err;
+  auto r = RecordReader::open(temp_path("bad.json"), err);
+  r->set_framing(Framing::kRecordsArray, "Records");
+  read_all(*r);
+  EXPECT_FALSE(r->error().empty());
+}
+
+TEST(RecordReaderTest, MissingFileFailsToOpen) {
+  std::string err;
+  EXPECT_FALSE(RecordReader::open(temp_path("nope"), err));
+  EXPECT_FALSE(err.empty());
+}
+
+TEST(FormatSnifferTest, RecognisesEachFormat) {
+  EXPECT_EQ(sniff_format("Nov 23 08:49:01 h sshd[1]: x").format, "syslog");
+  EXPECT_EQ(sniff_format("{\"a\":1}\n").format, "jsonl");
+  EXPECT_EQ(sniff_format("{\"eventVersion\":\"1.08\",\"eventSource\":\"iam.amazonaws.com\","
+                         "\"awsRegion\":\"us-east-1\"}\n")
+                .logsource.product,
+            "aws");
+  EXPECT_EQ(sniff_format("{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\"}\n").format,
+            "k8s-audit");
+  SniffResult list = sniff_format("{\"kind\": \"EventList\", \"items\": []}");
+  EXPECT_EQ(list.framing, Framing::kRecordsArray);
+  EXPECT_EQ(list.array_key, "items");
+  EXPECT_EQ(sniff_format("{\"protoPayload\":{\"@type\":\"type.googleapis.com/"
+                         "google.cloud.audit.AuditLog\"}}")
+                .format,
+            "gcp-audit");
+}
+
+}  // namespace
+}  // namespace tripline

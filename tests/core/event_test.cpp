@@ -1,0 +1,77 @@
+#include "core/event.h"
+
+#include <gtest/gtest.h>
+
+namespace tripline {
+namespace {
+
+Event json_event(std::string_view raw) {
+  auto input = std::make_shared<InputInfo>();
+  input->name = "test";
+  input->static_fields = {{"env", "prod"}};
+  Event e(input, raw);
+  e.set_body(Event::Body::kJson);
+  return e;
+}
+
+TEST(EventTest, ReadsNestedFieldsByDottedPath) {
+  Event e = json_event(R"({"a":{"b":[{"c":"deep"},{"c":"second"}]},"n":42,"t":true,"z":null})");
+  ASSERT_NE(e.find("a.b.0.c"), nullptr);
+  EXPECT_EQ(e.find("a.b.0.c")->text, "deep");
+  EXPECT_EQ(e.text("a.b.1.c"), "second");
+  EXPECT_EQ(e.find("n")->type, FieldType::kNumber);
+  EXPECT_EQ(e.find("n")->text, "42");
+  EXPECT_EQ(e.find("t")->text, "true");
+  EXPECT_TRUE(e.find("z")->is_null());
+  EXPECT_EQ(e.find("a.b")->type, FieldType::kArray);
+  EXPECT_EQ(e.find("missing"), nullptr);
+  EXPECT_EQ(e.find("a.b.7.c"), nullptr);
+}
+
+TEST(EventTest, FallsBackToFlattenedDottedKeys) {
+  Event e = json_event(R"({"user.name":"alice"})");
+  EXPECT_EQ(e.text("user.name"), "alice");
+}
+
+TEST(EventTest, UnescapesStrings) {
+  Event e = json_event(R"({"m":"line\nnext \u00e9"})");
+  EXPECT_EQ(e.text("m"), "line\nnext \xc3\xa9");
+}
+
+TEST(EventTest, StaticEnrichmentFieldsAreVisible) {
+  Event e = json_event(R"({"x":1})");
+  EXPECT_EQ(e.text("env"), "prod");
+}
+
+TEST(EventTest, ParsedFieldsOverrideAndAreListed) {
+  auto input = std::make_shared<InputInfo>();
+  Event e(input, "Failed password for root");
+  e.set_field("user.name", "root");
+  EXPECT_EQ(e.text("user.name"), "root");
+  ASSERT_EQ(e.parsed_fields().size(), 1u);
+  EXPECT_EQ(e.find("source.ip"), nullptr);
+}
+
+TEST(EventTest, MalformedJsonIsFlaggedNotThrown) {
+  Event e = json_event(R"({"a": "unterminated)");
+  EXPECT_EQ(e.find("a"), nullptr);
+  EXPECT_TRUE(e.json_error());
+}
+
+TEST(EventTest, InterleavedLookupsOnTwoEventsStayCorrect) {
+  Event a = json_event(R"({"k":"from-a"})");
+  Event b = json_event(R"({"k":"from-b","j":"jb"})");
+  EXPECT_EQ(a.text("k"), "from-a");
+  EXPECT_EQ(b.text("k"), "from-b");
+  Event a_copy = a;
+  EXPECT_EQ(a_copy.text("k"), "from-a");
+  EXPECT_EQ(b.text("j"), "jb");
+}
+
+TEST(EventTest, FieldPathEscapesPointerCharacters) {
+  FieldPath p("a~b.c/d");
+  EXPECT_EQ(p.json_pointer, "/a~0b/c~1d");
+}
+
+}  // namespace
+}  // namespace tripline

@@ -1,0 +1,50 @@
+#include "core/json_writer.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+namespace tripline {
+namespace {
+
+bool is_valid_json(const std::string& s) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  return parser.parse(s).get(e) == simdjson::SUCCESS;
+}
+
+TEST(JsonWriterTest, WritesNestedObjectsWithCommas) {
+  JsonWriter w;
+  w.begin_object().key("a").value(1).key("b").begin_array().value("x").value(true).null();
+  w.end_array().key("c").begin_object().end_object().end_object();
+  EXPECT_EQ(w.str(), R"({"a":1,"b":["x",true,null],"c":{}})");
+}
+
+TEST(JsonWriterTest, EscapesControlCharactersAndQuotes) {
+  JsonWriter w;
+  w.value(std::string_view("a\"b\\c\n\t\x01", 8));
+  EXPECT_EQ(w.str(), "\"a\\\"b\\\\c\\n\\t\\u0001\"");
+}
+
+TEST(JsonWriterTest, ReplacesInvalidUtf8SoOutputStaysValidJson) {
+  JsonWriter w;
+  w.begin_object().key("m").value(std::string_view("ok \xff\xfe \xc3\xa9 \xe2\x82", 11)).end_object();
+  EXPECT_TRUE(is_valid_json(w.str())) << w.str();
+  EXPECT_NE(w.str().find("\xc3\xa9"), std::string::npos);  // valid é is kept
+  EXPECT_NE(w.str().find("\xEF\xBF\xBD"), std::string::npos);
+}
+
+TEST(JsonWriterTest, RejectsOverlongAndSurrogateEncodings) {
+  JsonWriter w;
+  w.value(std::string_view("\xc0\xaf\xed\xa0\x80", 5));
+  EXPECT_EQ(w.str().find("\xc0"), std::string::npos);
+  EXPECT_TRUE(is_valid_json(w.str()));
+}
+
+TEST(JsonWriterTest, NonFiniteNumbersBecomeNull) {
+  JsonWriter w;
+  w.begin_array().value(1.0 / 0.0).value(0.5).end_array();
+  EXPECT_EQ(w.str(), "[null,0.5]");
+}
+
+}  // namespace
+}  // namespace tripline
