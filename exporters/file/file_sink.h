@@ -30,7 +30,6 @@ class FileTransport : public Transport {
  private:
   bool ensure_open();
   void terminate_torn_record();
-  void terminate_torn_record();
 
   std::string name_;
   std::string path_;

@@ -57,7 +57,7 @@ TEST(FileSink, UnwritableDirectoryIsRetriedUntilItWorks) {
   Diagnostics diags;
   auto sink = testing::build_sink(
       "  - { name: retry, type: file, path: blocker/a.jsonl, "
-      "retry: { initial_backoff: 10ms, max_backoff: 20ms } }",
+      "retry: { initial_backoff: 10ms, max_backoff: 20ms }, circuit_breaker: { open_for: 50ms } }",
       tmp.path(), diags);
   ASSERT_TRUE(sink) << testing::diag_text(diags);
   ASSERT_TRUE(sink->deliver(testing::make_alerts(0, 1)));
@@ -80,7 +80,8 @@ TEST(FileSink, ConfigErrorsCarryFileAndLine) {
   const std::string text = testing::diag_text(diags);
   EXPECT_NE(text.find("test.yaml:5"), std::string::npos) << text;  // colour
   EXPECT_NE(text.find("colour"), std::string::npos) << text;
-  EXPECT_NE(text.find("sometimes"), std::string::npos) << text;
+  EXPECT_NE(text.find("test.yaml:6"), std::string::npos) << text;  // overflow
+  EXPECT_NE(text.find("overflow"), std::string::npos) << text;
 }
 
 TEST(FileSink, MissingPathIsAnError) {
