@@ -1,3 +1,4 @@
+#include "exporters/alertmanager/alertmanager_sink.h"
 #include "exporters/file/file_sink.h"
 #include "exporters/sink_registry.h"
 #include "exporters/stdout/stdout_sink.h"
@@ -5,6 +6,7 @@
 namespace tripline {
 
 void register_builtin_sinks(SinkRegistry& registry) {
+  registry.add("alertmanager", &create_alertmanager_sink);
   registry.add("file", &create_file_sink);
   registry.add("stdout", &create_stdout_sink);
 }
