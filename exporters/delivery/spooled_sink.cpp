@@ -122,7 +122,8 @@ void SpooledSink::run() {
                   {{"sink", name_}, {"error", result.error}});
       }
       failing = true;
-      if (breaker.record_failure(Clock::now())) {
+      const bool was_closed = breaker.state() == CircuitBreaker::State::kClosed;
+      if (breaker.record_failure(Clock::now()) && was_closed) {
         circuit.Set(1);
         log::warn("circuit breaker open; deliveries paused",
                   {{"sink", name_}, {"error", result.error},
