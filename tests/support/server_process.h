@@ -121,6 +121,21 @@ class ServerProcess {
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
   }
+  // Waits for the process to exit by itself; its wait status, or -1 after `timeout` (then it is
+  // still running).
+  int wait_exit(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (pid_ > 0) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return status;
+      }
+      if (std::chrono::steady_clock::now() > deadline) return -1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -1;
+  }
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
   std::string log() const { return read_file(log_path_); }
