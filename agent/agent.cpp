@@ -106,6 +106,8 @@ void Agent::arm_tick() {
   tick_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     pipeline_->advance(Clock::now());
+    // Proves to systemd (WatchdogSec) that the event loop is alive; a no-op outside systemd.
+    sd_notify(0, "WATCHDOG=1");
     arm_tick();
   });
 }

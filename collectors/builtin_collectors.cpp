@@ -1,7 +1,10 @@
 #include "collectors/collector_registry.h"
+#include "collectors/file_tail.h"
 
 namespace tripline {
 
-void register_builtin_collectors(CollectorRegistry& registry) { (void)registry; }
+void register_builtin_collectors(CollectorRegistry& registry) {
+  registry.add("file", make_file_tail_collector);
+}
 
 }  // namespace tripline

@@ -69,6 +69,15 @@ Event::Event(std::shared_ptr<const InputInfo> input, std::string_view raw)
   if (input_) logsource_ = input_->logsource;
 }
 
+void Event::replace_raw(std::string_view raw) {
+  raw_.assign(raw);
+  raw_size_ = raw.size();
+  raw_.append(simdjson::SIMDJSON_PADDING, '\0');
+  serial_ = next_serial++;
+  fields_.clear();
+  json_error_ = false;
+}
+
 std::string_view Event::source() const {
   return input_ ? std::string_view(input_->name) : std::string_view();
 }

@@ -42,6 +42,8 @@ class Event {
   Event(std::shared_ptr<const InputInfo> input, std::string_view raw);
 
   std::string_view raw() const { return {raw_.data(), raw_size_}; }
+  // Replaces the raw bytes (a parser repairing invalid UTF-8); drops every cached field.
+  void replace_raw(std::string_view raw);
   Body body() const { return body_; }
   void set_body(Body body) { body_ = body; }
 

@@ -1,8 +1,11 @@
 #include "collectors/parsers/jsonl_parser.h"
 
+#include <simdjson.h>
+
 #include <charconv>
 
 #include "core/time_util.h"
+#include "core/utf8.h"
 
 namespace tripline {
 namespace {
@@ -40,6 +43,11 @@ bool JsonlParser::parse(Event& event) const {
     return false;
   }
   event.set_body(Event::Body::kJson);
+  // One bad byte in one string value should not hide the whole record from the rules: repair
+  // invalid UTF-8 (as U+FFFD) and read the record as JSON after all.
+  if (!simdjson::validate_utf8(event.raw().data(), event.raw().size())) {
+    event.replace_raw(sanitize_utf8(event.raw()));
+  }
   FieldValue v;
   for (const FieldPath& path : time_fields_) {
     if (!event.read_json_field(path, v)) {

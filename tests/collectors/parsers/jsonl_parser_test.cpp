@@ -1,0 +1,50 @@
+#include "collectors/parsers/jsonl_parser.h"
+
+#include <gtest/gtest.h>
+
+#include "core/time_util.h"
+
+namespace tripline {
+namespace {
+
+Event parsed(std::string_view raw, bool* ok = nullptr, std::vector<std::string> time_fields = {}) {
+  Event e(std::make_shared<InputInfo>(), raw);
+  JsonlParser parser(std::move(time_fields));
+  const bool result = parser.parse(e);
+  if (ok) *ok = result;
+  return e;
+}
+
+TEST(JsonlParserTest, TakesEventTimeFromCloudTrailEventTime) {
+  bool ok = false;
+  Event e = parsed(R"({"eventTime":"2020-09-22T14:06:51Z","eventName":"X"})", &ok);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(format_rfc3339(e.event_time()), "2020-09-22T14:06:51Z");
+  EXPECT_EQ(e.text("eventName"), "X");
+}
+
+TEST(JsonlParserTest, UsesConfiguredTimeFieldAndEpochNumbers) {
+  Event e = parsed(R"({"at":1600783611000})", nullptr, {"at"});
+  EXPECT_EQ(format_rfc3339(e.event_time()), "2020-09-22T14:06:51Z");
+}
+
+TEST(JsonlParserTest, NonObjectLinesAreParseErrorsButStayEvents) {
+  bool ok = true;
+  Event e = parsed("not json at all", &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(e.body(), Event::Body::kText);
+  EXPECT_EQ(e.raw(), "not json at all");
+  parsed(R"({"a": )", &ok);
+  EXPECT_FALSE(ok);
+}
+
+TEST(JsonlParserTest, InvalidUtf8IsRepairedAndTheRecordStillReadable) {
+  bool ok = false;
+  Event e = parsed("{\"user\":\"bad\xff\",\"action\":\"login\"}", &ok);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(e.text("action"), "login");
+  EXPECT_EQ(e.text("user"), "bad\xEF\xBF\xBD");
+}
+
+}  // namespace
+}  // namespace tripline
