@@ -1,30 +1,30 @@
 #pragma once
 #include <chrono>
+#include <memory>
 #include <string>
 
-#include "exporters/sink.h"
+#include "exporters/delivery/transport.h"
 #include "exporters/sink_registry.h"
 
 namespace tripline {
 
-// `type: file`: alerts as JSON lines appended to a file.
+// `type: file`: alerts as JSON lines appended to a file, delivered through the sink's spool.
 //   path: /var/log/tripline/alerts.jsonl   (required; parent directories are created)
-//   fsync: always | interval | never       (default interval)
+//   fsync: always | interval | never       (default interval; of the alert file itself)
 //   fsync_interval: 1s
-// deliver() returns once the lines are written to the kernel (and fsynced when the policy says
-// so); a crash of the agent after that loses nothing, a power loss at most one interval.
-class FileSink : public Sink {
+//   + the spool / retry / batch keys every sink has (docs/outputs.md)
+// A failed write is retried from the spool. Before each write the file is checked against its
+// path, so a file rotated away (logrotate without copytruncate) is reopened and recreated.
+class FileTransport : public Transport {
  public:
   enum class Fsync { kAlways, kInterval, kNever };
 
-  FileSink(std::string name, std::string path, Fsync fsync, std::chrono::milliseconds interval);
-  ~FileSink() override;
+  FileTransport(std::string name, std::string path, Fsync fsync,
+                std::chrono::milliseconds interval);
+  ~FileTransport() override;
 
-  static std::unique_ptr<Sink> create(const OutputConfig& config, const SinkContext& context,
-                                      Diagnostics& diags);
-
-  const std::string& name() const override { return name_; }
-  bool deliver(std::span<const Alert> alerts) override;
+  SendResult send(std::span<const Alert> alerts) override;
+  void tick(std::chrono::steady_clock::time_point now) override;
   void close() override;
 
  private:
@@ -36,8 +36,12 @@ class FileSink : public Sink {
   Fsync fsync_;
   std::chrono::milliseconds fsync_interval_;
   std::chrono::steady_clock::time_point last_sync_{};
+  bool dirty_ = false;
   int fd_ = -1;
   bool open_failed_logged_ = false;
 };
+
+std::unique_ptr<Sink> create_file_sink(const OutputConfig& config, const SinkContext& context,
+                                       Diagnostics& diags);
 
 }  // namespace tripline

@@ -2,32 +2,35 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "config/yaml_map.h"
-#include "core/metrics.h"
+#include "exporters/delivery/spooled_sink.h"
 #include "exporters/fd_writer.h"
 
 namespace tripline {
 
-std::unique_ptr<Sink> StdoutSink::create(const OutputConfig& config, const SinkContext&,
+std::unique_ptr<Sink> create_stdout_sink(const OutputConfig& config, const SinkContext& context,
                                          Diagnostics& diags) {
   const size_t errors_before = diags.error_count();
-  extension_map(config, "outputs", diags).finish();
+  YamlMap m = extension_map(config, "outputs", diags);
+  DeliveryOptions delivery;
+  read_delivery_options(m, config, diags, delivery);
+  m.finish();
   if (diags.error_count() != errors_before) return nullptr;
-  return std::make_unique<StdoutSink>(config.name);
+  return make_spooled_sink(config, context, delivery,
+                           std::make_unique<StdoutTransport>(STDOUT_FILENO), diags);
 }
 
-bool StdoutSink::deliver(std::span<const Alert> alerts) {
+SendResult StdoutTransport::send(std::span<const Alert> alerts) {
   std::string buffer;
   for (const Alert& a : alerts) {
     buffer += a.to_json();
     buffer.push_back('\n');
   }
-  if (!write_all(STDOUT_FILENO, buffer)) {
-    Metrics::global().sink_failures(name_).Increment();
-    return false;
-  }
-  Metrics::global().sink_sent(name_).Increment(static_cast<double>(alerts.size()));
-  return true;
+  if (!write_all(fd_, buffer)) return SendResult::retry(std::string("stdout: ") + std::strerror(errno));
+  return SendResult::ok();
 }
 
 }  // namespace tripline

@@ -1,24 +1,24 @@
 #pragma once
+#include <memory>
 #include <string>
 
-#include "exporters/sink.h"
+#include "exporters/delivery/transport.h"
 #include "exporters/sink_registry.h"
 
 namespace tripline {
 
-// `type: stdout`: alerts as JSON lines on standard output (no options).
-class StdoutSink : public Sink {
+// `type: stdout`: alerts as JSON lines on standard output, delivered through the sink's spool
+// (only the spool / retry / batch keys every sink has).
+class StdoutTransport : public Transport {
  public:
-  explicit StdoutSink(std::string name) : name_(std::move(name)) {}
-
-  static std::unique_ptr<Sink> create(const OutputConfig& config, const SinkContext& context,
-                                      Diagnostics& diags);
-
-  const std::string& name() const override { return name_; }
-  bool deliver(std::span<const Alert> alerts) override;
+  explicit StdoutTransport(int fd) : fd_(fd) {}
+  SendResult send(std::span<const Alert> alerts) override;
 
  private:
-  std::string name_;
+  int fd_;
 };
+
+std::unique_ptr<Sink> create_stdout_sink(const OutputConfig& config, const SinkContext& context,
+                                         Diagnostics& diags);
 
 }  // namespace tripline
