@@ -18,7 +18,6 @@ namespace tripline {
 namespace {
 
 constexpr auto kSaveInterval = std::chrono::seconds(1);
-constexpr int kMaxDiscoveryDepth = 8;
 
 bool all_digits(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
@@ -27,6 +26,42 @@ bool all_digits(std::string_view s) {
 std::string basename_of(const std::string& key) {
   const size_t slash = key.rfind('/');
   return slash == std::string::npos ? key : key.substr(slash + 1);
+}
+
+// The smallest key greater than every key starting with `prefix` (which ends in '/'): '/' + 1 is
+// '0', and no byte lies between them.
+std::string skip_past(const std::string& prefix) {
+  std::string s = prefix;
+  s.back() = static_cast<char>('/' + 1);
+  return s;
+}
+
+struct DatedKey {
+  std::string partition;    // "<...>/" when the key is "<...>/YYYY/MM/DD/<name>"
+  std::string skip_prefix;  // "<...>/CloudTrail-Digest/" for digest keys
+};
+
+DatedKey split_dated_key(const std::string& key) {
+  DatedKey out;
+  const size_t digest = key.find("/CloudTrail-Digest/");
+  if (key.rfind("CloudTrail-Digest/", 0) == 0) {
+    out.skip_prefix = "CloudTrail-Digest/";
+    return out;
+  }
+  if (digest != std::string::npos) {
+    out.skip_prefix = key.substr(0, digest + 19);
+    return out;
+  }
+  const size_t name = key.rfind('/');
+  if (name == std::string::npos || name < 10) return out;
+  const std::string_view d = std::string_view(key).substr(name - 10, 11);  // YYYY/MM/DD/
+  if (!all_digits(d.substr(0, 4)) || d[4] != '/' || !all_digits(d.substr(5, 2)) || d[7] != '/' ||
+      !all_digits(d.substr(8, 2))) {
+    return out;
+  }
+  if (name > 10 && key[name - 11] != '/') return out;
+  out.partition = key.substr(0, name - 10);
+  return out;
 }
 
 // "YYYY/MM/DD" right after the partition prefix, as a day count; nullopt when the key is not
@@ -162,41 +197,45 @@ bool CloudTrailS3Collector::stopping() const {
   return stopping_;
 }
 
+// Finds the partitions by skip-scanning the key space: the first key of a date-laid-out prefix
+// names the partition, and the next listing starts after everything under it. One request per
+// partition instead of one per object, and no reliance on delimiter listings of nested prefixes
+// (which some S3-compatible stores do not report).
 bool CloudTrailS3Collector::discover(const AwsCredentials& creds,
                                      std::map<std::string, bool>& partitions,
                                      std::string& error) {
-  std::vector<std::pair<std::string, int>> queue = {{options_.prefix, 0}};
-  while (!queue.empty()) {
-    auto [prefix, depth] = queue.back();
-    queue.pop_back();
-    std::string token;
-    bool dated = false, has_objects = false;
-    std::vector<std::string> children;
-    do {
-      S3ListPage page;
-      S3Error s3err;
-      if (!client_.list_objects(creds, prefix, "/", "", token, page, s3err)) {
-        error = "list s3://" + options_.s3.bucket + "/" + prefix + ": " + s3err.to_string();
-        return false;
-      }
-      has_objects = has_objects || !page.objects.empty();
-      for (const std::string& cp : page.common_prefixes) {
-        const std::string leaf = cp.substr(prefix.size(), cp.size() - prefix.size() - 1);
-        if (leaf.size() == 4 && all_digits(leaf)) dated = true;
-        else if (leaf != "CloudTrail-Digest") children.push_back(cp);
-      }
-      token = page.truncated ? page.next_token : "";
-    } while (!token.empty());
-    if (dated) {
-      partitions[prefix] = true;  // years below: everything under it is date-ordered
-      continue;
+  std::string start_after;
+  for (;;) {
+    S3ListPage page;
+    S3Error s3err;
+    if (!client_.list_objects(creds, options_.prefix, "", start_after, "", page, s3err)) {
+      error = "list s3://" + options_.s3.bucket + "/" + options_.prefix + ": " + s3err.to_string();
+      return false;
     }
-    if (has_objects) partitions[prefix] = false;
-    if (depth + 1 < kMaxDiscoveryDepth) {
-      for (std::string& c : children) queue.emplace_back(std::move(c), depth + 1);
+    if (page.objects.empty() || stopping()) return true;
+    bool skipped = false;
+    for (const S3Object& o : page.objects) {
+      std::string partition;
+      const DatedKey k = split_dated_key(o.key);
+      if (!k.skip_prefix.empty()) {
+        start_after = skip_past(k.skip_prefix);
+        skipped = true;
+        break;
+      }
+      if (!k.partition.empty()) {
+        partitions[k.partition] = true;
+        start_after = skip_past(k.partition);
+        skipped = true;
+        break;
+      }
+      if (is_delivery_name(basename_of(o.key))) {
+        const size_t slash = o.key.rfind('/');
+        partitions[slash == std::string::npos ? "" : o.key.substr(0, slash + 1)] = false;
+      }
+      start_after = o.key;
     }
+    if (!skipped && !page.truncated) return true;
   }
-  return true;
 }
 
 bool CloudTrailS3Collector::fetch_and_emit(BatchConsumer& out, const AwsCredentials& creds,
@@ -406,8 +445,8 @@ std::unique_ptr<Collector> make_cloudtrail_s3_collector(const InputConfig& confi
     m.error("access_key_id", "config.invalid-value",
             "access_key_id and secret_access_key (or secret_access_key_file) go together");
   }
-  YAML::Node tls = m.node("tls");
-  if (tls) {
+  if (m.has("tls")) {
+    YAML::Node tls = m.node("tls");
     YamlMap t(tls, "inputs." + config.name + ".tls", config.mark.file, diags);
     t.get("ca_file", o.s3.tls.ca_file);
     t.get("verify", o.s3.tls.verify);
