@@ -1,12 +1,14 @@
 #include "collectors/cloudtrail_dir.h"
 #include "collectors/cloudtrail_s3.h"
 #include "collectors/collector_registry.h"
+#include "collectors/file_tail.h"
 
 namespace tripline {
 
 void register_builtin_collectors(CollectorRegistry& registry) {
   registry.add("cloudtrail", make_cloudtrail_dir_collector);
   registry.add("cloudtrail_s3", make_cloudtrail_s3_collector);
+  registry.add("file", make_file_tail_collector);
 }
 
 }  // namespace tripline

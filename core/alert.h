@@ -46,7 +46,7 @@ struct Alert {
 Alert alert_from_event(const Event& event, std::string rule_id);
 
 // The event as one JSON document: the original object (minified) for JSON bodies, otherwise
-// {"message": raw, <parsed fields>}.
+// {"event.original": raw, <parsed fields>, "message": raw unless a parser set message}.
 std::string render_event_json(const Event& event);
 
 // Stable identity of an event: its eventID/auditID when it has one, else input + origin + offset.

@@ -1,11 +1,12 @@
 #include "collectors/parsers/parser_factory.h"
 
 #include "collectors/parsers/jsonl_parser.h"
+#include "collectors/parsers/syslog_parser.h"
 
 namespace tripline {
 
 const std::vector<std::string>& parser_formats() {
-  static const std::vector<std::string> formats = {"jsonl", "cloudtrail", "k8s-audit",
+  static const std::vector<std::string> formats = {"jsonl", "syslog", "cloudtrail", "k8s-audit",
                                                    "gcp-audit"};
   return formats;
 }
@@ -16,6 +17,9 @@ std::unique_ptr<Parser> make_parser(const std::string& format,
       format == "gcp-audit") {
     return std::make_unique<JsonlParser>(time_fields);
   }
+  // Syslog timestamps are in the header, so time_fields does not apply. Zone-less RFC 3164 times
+  // are the agent host's local time, as rsyslog on that host wrote them.
+  if (format == "syslog") return std::make_unique<SyslogParser>(TimestampZone::kLocal);
   return nullptr;
 }
 

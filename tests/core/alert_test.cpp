@@ -73,3 +73,19 @@ TEST(AlertTest, ParsesSevNames) {
 
 }  // namespace
 }  // namespace tripline
+
+namespace tripline {
+namespace {
+
+TEST(AlertRenderTest, TextEventKeepsOriginalLineAndOneMessageKey) {
+  Event e(std::make_shared<InputInfo>(), "Nov 23 08:49:01 h sshd[1]: Failed password");
+  e.set_field("message", "Failed password");
+  e.set_field("user.name", "root");
+  const std::string json = render_event_json(e);
+  EXPECT_EQ(json.find("\"message\""), json.rfind("\"message\"")) << json;
+  EXPECT_NE(json.find("\"event.original\":\"Nov 23"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"user.name\":\"root\""), std::string::npos) << json;
+}
+
+}  // namespace
+}  // namespace tripline

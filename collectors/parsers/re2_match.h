@@ -1,0 +1,37 @@
+#pragma once
+#include <re2/re2.h>
+
+#include <array>
+#include <string_view>
+
+namespace tripline {
+
+// Line patterns are matched byte-wise (Latin-1): log lines carry arbitrary bytes and a name with
+// invalid UTF-8 must still match `.` and `\S` rather than make the whole line unrecognised.
+inline RE2::Options line_pattern_options() {
+  RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingLatin1);
+  o.set_log_errors(false);
+  return o;
+}
+
+// Submatches of one whole-text RE2 match; group 0 is the text. Holds views into the text.
+template <int MaxGroups>
+class ReGroups {
+ public:
+  bool full_match(const RE2& re, std::string_view text) {
+    int n = 1 + re.NumberOfCapturingGroups();
+    if (n > MaxGroups + 1) n = MaxGroups + 1;
+    groups_.fill(re2::StringPiece());
+    return re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::ANCHOR_BOTH,
+                    groups_.data(), n);
+  }
+  std::string_view operator[](int i) const { return {groups_[i].data(), groups_[i].size()}; }
+  // False for an optional group that did not take part in the match.
+  bool matched(int i) const { return groups_[i].data() != nullptr; }
+
+ private:
+  std::array<re2::StringPiece, MaxGroups + 1> groups_;
+};
+
+}  // namespace tripline
