@@ -14,8 +14,8 @@ struct AuditBatch {
 
 // Splits the body the Kubernetes API server's audit webhook backend POSTs: an
 // {"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[...]} document (a single Event
-// object is accepted too). Items that are not objects carrying an auditID are rejected one by one;
-// a body that breaks off mid-way keeps the items before the break. Never throws.
+// object is accepted too). Items that are not objects carrying an auditID are rejected one by one
+// and the others kept; a body that is not well-formed JSON is rejected whole. Never throws.
 AuditBatch split_audit_body(std::string_view body);
 
 }  // namespace tripline

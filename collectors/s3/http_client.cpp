@@ -212,6 +212,10 @@ HttpClient::HttpClient(HttpUrl endpoint, TlsClientOptions tls, std::chrono::mill
     impl_->ctx.load_verify_file(tls.ca_file, ec);
   }
   impl_->ctx.set_verify_mode(tls.verify ? ssl::verify_peer : ssl::verify_none);
+  if (!tls.cert_file.empty()) {
+    impl_->ctx.use_certificate_chain_file(tls.cert_file, ec);
+    impl_->ctx.use_private_key_file(tls.key_file, ssl::context::pem, ec);
+  }
 }
 
 HttpClient::~HttpClient() { close(); }

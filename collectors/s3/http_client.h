@@ -24,6 +24,7 @@ struct HttpUrl {
 struct TlsClientOptions {
   std::string ca_file;  // PEM bundle; empty = the system store
   bool verify = true;   // verify the server certificate and its host name
+  std::string cert_file, key_file;  // client certificate (mTLS); empty = none
 };
 
 struct HttpResponse {
