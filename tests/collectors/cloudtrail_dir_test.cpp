@@ -11,11 +11,11 @@
 namespace tripline {
 namespace {
 
-using testing_support::delivery_doc;
-using testing_support::gzip_bytes;
-using testing_support::RecordingConsumer;
-using testing_support::ScratchDir;
-using testing_support::write_file;
+using cloud_testing::delivery_doc;
+using cloud_testing::gzip_bytes;
+using cloud_testing::RecordingConsumer;
+using cloud_testing::ScratchDir;
+using cloud_testing::write_file;
 
 const char* kDay = "AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/02/";
 

@@ -15,11 +15,11 @@
 namespace tripline {
 namespace {
 
-using testing_support::delivery_doc;
-using testing_support::gzip_bytes;
-using testing_support::RecordingConsumer;
-using testing_support::S3rverProcess;
-using testing_support::ScratchDir;
+using cloud_testing::delivery_doc;
+using cloud_testing::gzip_bytes;
+using cloud_testing::RecordingConsumer;
+using cloud_testing::S3rverProcess;
+using cloud_testing::ScratchDir;
 
 const AwsCredentials kS3rverCreds{"S3RVER", "S3RVER", ""};
 const std::string kEast = "AWSLogs/111122223333/CloudTrail/us-east-1/";
@@ -57,7 +57,7 @@ bool put_object(int port, const std::string& bucket, const std::string& key,
 class CloudTrailS3Test : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string install_error = testing_support::ensure_s3rver_installed();
+    const std::string install_error = cloud_testing::ensure_s3rver_installed();
     ASSERT_EQ(install_error, "");
     server_ = std::make_unique<S3rverProcess>(data_.path() + "/s3", std::vector<std::string>{"trail"});
     ASSERT_GT(server_->port(), 0) << server_->log();
@@ -246,7 +246,7 @@ TEST_F(CloudTrailS3Test, RunsOnItsOwnThreadAndPicksUpNewObjects) {
 }
 
 TEST(CloudTrailS3Tls, ReadsOverHttpsVerifyingTheServerAgainstAConfiguredCa) {
-  ASSERT_EQ(testing_support::ensure_s3rver_installed(), "");
+  ASSERT_EQ(cloud_testing::ensure_s3rver_installed(), "");
   ScratchDir dir;
   const std::string cmd =
       "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "

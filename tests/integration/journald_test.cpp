@@ -13,9 +13,9 @@
 namespace tripline {
 namespace {
 
-using testing_support::RecordingConsumer;
-using testing_support::ScratchDir;
-using testing_support::write_file;
+using cloud_testing::RecordingConsumer;
+using cloud_testing::ScratchDir;
+using cloud_testing::write_file;
 
 const char* kJournalRemote = "/lib/systemd/systemd-journal-remote";
 

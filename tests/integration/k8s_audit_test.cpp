@@ -13,8 +13,8 @@
 namespace tripline {
 namespace {
 
-using testing_support::RecordingConsumer;
-using testing_support::ScratchDir;
+using cloud_testing::RecordingConsumer;
+using cloud_testing::ScratchDir;
 
 // A CA, a server certificate for localhost and a client certificate, made with the openssl CLI.
 void make_pki(const ScratchDir& d) {

@@ -19,7 +19,7 @@
 
 extern char** environ;
 
-namespace tripline::testing_support {
+namespace tripline::cloud_testing {
 
 inline std::string node_support_dir() { return std::string(TRIPLINE_SOURCE_DIR) + "/tests/support/node"; }
 
@@ -103,4 +103,4 @@ class S3rverProcess {
   std::string log_;
 };
 
-}  // namespace tripline::testing_support
+}  // namespace tripline::cloud_testing

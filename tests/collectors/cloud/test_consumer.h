@@ -14,7 +14,7 @@
 
 #include "collectors/collector.h"
 
-namespace tripline::testing_support {
+namespace tripline::cloud_testing {
 
 // A pipeline stand-in: keeps every event's raw bytes and either commits each batch at once or
 // holds the commits back (an agent killed before its alerts were durable).
@@ -139,4 +139,4 @@ inline std::string delivery_doc(const std::vector<std::string>& event_names,
   return doc + "]}";
 }
 
-}  // namespace tripline::testing_support
+}  // namespace tripline::cloud_testing

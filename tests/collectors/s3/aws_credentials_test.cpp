@@ -9,8 +9,8 @@
 namespace tripline {
 namespace {
 
-using testing_support::ScratchDir;
-using testing_support::write_file;
+using cloud_testing::ScratchDir;
+using cloud_testing::write_file;
 
 // Environment variables are process-wide: restore them after each test.
 class AwsCredentialsTest : public ::testing::Test {
