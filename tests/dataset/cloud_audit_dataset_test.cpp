@@ -104,6 +104,24 @@ TEST(CloudAuditDataset, StratusDetonationsRaiseTheIamAlertsTheyContain) {
   EXPECT_EQ(r.read_only_alerts_sev3_or_above, 0);
 }
 
+TEST(CloudAuditDataset, PantherCompromisedRootScenariosRaiseSev0RootLogins) {
+  const fs::path dir = data("panther-test-events");
+  if (!fs::exists(dir)) GTEST_SKIP() << "shared data folder panther-test-events is absent";
+  std::vector<std::string> files;
+  for (const std::string& f : files_in(dir, ".jsonl")) {
+    if (fs::path(f).filename().string().rfind("scenario_", 0) == 0) files.push_back(f);
+  }
+  const ReplayResult r = replay_pack(files);
+  EXPECT_EQ(r.exit_code, 0);
+  // 8 root console sign-ins without MFA across the two scenarios; the attacker's CreateUser (2)
+  // and CreateAccessKey (3).
+  EXPECT_EQ(r.per_title,
+            (std::map<std::string, int>{{"AWS root user console login without MFA", 8},
+                                        {kIdentity, 5}}));
+  EXPECT_EQ(r.per_sev.at("SEV0"), 8);
+  EXPECT_EQ(r.read_only_alerts_sev3_or_above, 0);
+}
+
 TEST(CloudAuditDataset, CloudTrailDirectoryInputReadsEveryDeliveryFileOnce) {
   const fs::path dir = data("invictus-aws-cloudtrail/CloudTrail");
   if (!fs::exists(dir)) GTEST_SKIP() << "shared data folder invictus-aws-cloudtrail is absent";
