@@ -15,6 +15,7 @@ std::string usage_text() {
   tripline replay   --rules PATH... [--format auto|jsonl|cloudtrail|syslog|k8s-audit]
                     [--logsource PRODUCT[/SERVICE] | --logsource product=P,service=S,category=C]
                     FILE...            evaluate rules over files (also .gz) offline
+  tripline iam diff BASELINE SNAPSHOT  IAM snapshot drift (get-account-authorization-details JSON)
   tripline version
 )";
 }
@@ -30,6 +31,7 @@ int cli_main(const std::vector<std::string>& args) {
   if (command == "check") return check_command(rest);
   if (command == "replay") return replay_command(rest);
   if (command == "rules") return rules_command(rest);
+  if (command == "iam") return iam_command(rest);
   if (command == "version" || command == "--version") return version_command(rest);
   std::cerr << "tripline: unknown command '" << command << "'\n" << usage_text();
   return kExitUsage;

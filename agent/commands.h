@@ -14,6 +14,7 @@ int run_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int rules_command(const std::vector<std::string>& args);  // lint | test
+int iam_command(const std::vector<std::string>& args);    // diff
 int version_command(const std::vector<std::string>& args);
 
 }  // namespace tripline

@@ -44,6 +44,17 @@ bool is_records_document(std::string_view body) {
 SniffResult sniff_format(std::string_view head) {
   SniffResult r;
   const std::string_view body = skip_space(head);
+  if (!body.empty() && body[0] == '[') {
+    // A JSON array of CloudTrail records (lookup-events output, detonation logs).
+    const std::string_view first = skip_space(body.substr(1));
+    if (!first.empty() && first[0] == '{' && has(body, "\"eventSource\"") &&
+        has(body, "\"awsRegion\"")) {
+      r.format = "cloudtrail";
+      r.framing = Framing::kRecordsArray;
+      r.logsource = default_logsource(r.format);
+      return r;
+    }
+  }
   if (body.empty() || body[0] != '{') {
     r.format = "syslog";
     r.logsource = default_logsource("syslog");

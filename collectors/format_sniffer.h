@@ -16,7 +16,7 @@ enum class Framing {
 struct SniffResult {
   std::string format;  // one of parser_formats()
   Framing framing = Framing::kLines;
-  std::string array_key;  // "Records" or "items" for kRecordsArray
+  std::string array_key;  // "Records" or "items" for kRecordsArray; "" = the document is the array
   LogSource logsource;    // what the content says it is; empty when unknown
 };
 

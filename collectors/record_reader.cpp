@@ -139,8 +139,15 @@ bool RecordReader::load_array() {
   doc.shrink_to_fit();
   simdjson::ondemand::document d;
   simdjson::ondemand::array items;
-  if (parser.iterate(padded).get(d) || d.find_field_unordered(array_key_).get_array().get(items)) {
-    error_ = "not a JSON document with a \"" + array_key_ + "\" array";
+  // An empty key means the document itself is the array (e.g. `aws cloudtrail lookup-events`
+  // output or Stratus Red Team detonation logs: [{...},{...}]).
+  const bool bad = array_key_.empty()
+                       ? parser.iterate(padded).get(d) || d.get_array().get(items)
+                       : parser.iterate(padded).get(d) ||
+                             d.find_field_unordered(array_key_).get_array().get(items);
+  if (bad) {
+    error_ = array_key_.empty() ? "not a JSON array document"
+                                : "not a JSON document with a \"" + array_key_ + "\" array";
     return false;
   }
   for (auto item : items) {
