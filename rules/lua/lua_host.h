@@ -52,7 +52,7 @@ class RuleHost {
 
   LuaVm& vm;
   const std::string file;
-  const LuaLimits& limits;
+  const LuaLimits limits;  // a copy: the loader's options do not outlive the state
 
   // While the file's top level runs: rule{} appends here, problems go to load_diags.
   bool loading = false;
