@@ -88,15 +88,42 @@ int safe_rep(lua_State* L) {
   }
   LuaVm* vm = LuaVm::from(L);
   const uint64_t unit = l + lsep;
-  if (unit > vm->memory_cap() / static_cast<uint64_t>(n)) {
-    return luaL_error(L, "resulting string too large");
-  }
+  if (unit > vm->memory_cap() / static_cast<uint64_t>(n)) vm->raise_memory_limit();
   if (!vm->charge(unit * static_cast<uint64_t>(n) / 16)) vm->raise_limit();
   const int nargs = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, nargs, 1);
   return 1;
+}
+
+// The message handler of xpcall runs before the error unwinds. When the error comes from the
+// budget hook that is still inside the hook, where Lua disables hooks: a handler looping there
+// would never be stopped. Once a limit tripped, the user's handler is skipped.
+int guarded_message_handler(lua_State* L) {
+  if (LuaVm::from(L)->tripped() != Violation::kNone) return 1;  // the error, unchanged
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+// xpcall(f, handler, ...) as the stock one, with the handler guarded.
+int safe_xpcall(lua_State* L) {
+  const int n = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, guarded_message_handler, 1);
+  lua_replace(L, 2);
+  lua_pushboolean(L, 1);  // first result when f succeeds
+  lua_pushvalue(L, 1);
+  lua_rotate(L, 3, 2);  // true and f go below f's arguments
+  if (lua_pcall(L, n - 2, LUA_MULTRET, 2) != LUA_OK) {
+    lua_pushboolean(L, 0);
+    lua_pushvalue(L, -2);
+    return 2;
+  }
+  return lua_gettop(L) - 2;
 }
 
 bool is_protected(lua_State* L, int idx) {
@@ -231,11 +258,13 @@ int open_sandbox(lua_State* L) {
   static constexpr const char* kBase[] = {"assert", "error",  "getmetatable", "ipairs",
                                           "next",   "pairs",  "pcall",        "rawequal",
                                           "rawget", "rawlen", "select",       "tostring",
-                                          "type",   "xpcall", "_VERSION",     nullptr};
+                                          "type",   "_VERSION", nullptr};
   copy_fields(L, base, builtins, kBase);
   wrap_charged(L, base, builtins, "tonumber", Cost::kArgBytes);
   lua_pushcfunction(L, safe_rawset);
   lua_setfield(L, builtins, "rawset");
+  lua_pushcfunction(L, safe_xpcall);
+  lua_setfield(L, builtins, "xpcall");
   lua_getfield(L, base, "setmetatable");
   lua_pushcclosure(L, safe_setmetatable, 1);
   lua_setfield(L, builtins, "setmetatable");

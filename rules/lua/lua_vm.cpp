@@ -169,6 +169,11 @@ void LuaVm::raise_limit() {
   std::abort();  // luaL_error does not return
 }
 
+void LuaVm::raise_memory_limit() {
+  if (active_) trip(Violation::kMemory);
+  raise_limit();
+}
+
 int LuaVm::message_handler(lua_State* L) {
   lua_Debug ar;
   for (int level = 1; lua_getstack(L, level, &ar); ++level) {

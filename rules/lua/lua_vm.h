@@ -54,6 +54,9 @@ class LuaVm {
   uint64_t budget_left() const;
   // Raises the current violation as a Lua error (never returns).
   [[noreturn]] void raise_limit();
+  // For C functions that know up front their result cannot fit under the memory cap: trips the
+  // cap (so the rule is treated as exceeding it, whatever it catches) and raises.
+  [[noreturn]] void raise_memory_limit();
   Violation tripped() const { return tripped_; }
   bool in_call() const { return active_; }
   // Checks the wall clock now (long C loops call this between steps).

@@ -275,6 +275,9 @@ rule { id = "strings", title = "t", sev = "SEV3", logsource = { product = "aws" 
     assert(string.rep("ab", 3, ",") == "ab,ab,ab" and string.rep("", 1e9) == "", "rep")
     assert(string.format("%5.1f|%s", 3.14159, "x") == "  3.1|x", "format")
     assert(pcall(string.find, "x", "[a") == false, "malformed pattern raises")
+    local ok, msg = xpcall(error, function(m) return "handled: " .. m end, "x", 0)
+    assert(ok == false and msg == "handled: x", "xpcall handler")
+    assert(select("#", xpcall(function(a, b) return a, b end, tostring, 1, 2)) == 3, "xpcall results")
     return true
   end }
 )LUA");
