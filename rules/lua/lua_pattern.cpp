@@ -22,6 +22,7 @@ bool class_matches(unsigned char c, unsigned char cls) {
     case 'u': res = std::isupper(c); break;
     case 'w': res = std::isalnum(c); break;
     case 'x': res = std::isxdigit(c); break;
+    case 'z': res = c == 0; break;  // deprecated in 5.2, still honoured by 5.4
     default: return cls == c;  // %. %% %[ ...: the character itself
   }
   return std::isupper(cls) ? !res : res;
@@ -188,7 +189,7 @@ const char* PatternMatcher::match_balance(const char* s, const char* p) {
 const char* PatternMatcher::match_back_reference(const char* s, int index_char) {
   const int l = index_char - '1';
   if (l < 0 || l >= level_ || captures_[l].len == kUnfinished) {
-    std::snprintf(error_buffer_, sizeof(error_buffer_), "invalid capture index %%%d in pattern",
+    std::snprintf(error_buffer_, sizeof(error_buffer_), "invalid capture index %%%d",
                   l + 1);
     return fail(error_buffer_);
   }
