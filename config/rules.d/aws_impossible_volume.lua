@@ -60,9 +60,11 @@ rule {
     local score = state:incr("score:" .. who, points, WINDOW)
     if score < SCORE_LIMIT or state:get("fired:" .. who) then return end
     state:set("fired:" .. who, true, math.max(1, start + WINDOW - now))
+    -- CloudTrail delivers out of order: an event may predate the one that opened the window.
+    local elapsed = math.max(0, now - start)
     alert {
       title = "Impossible API volume: " .. (event["userIdentity.userName"] or who)
-              .. " scored " .. score .. " in " .. (now - start) .. "s",
+              .. " scored " .. score .. " in " .. elapsed .. "s",
       group = { principal = who },
       key = who .. "@" .. start,
       count = calls,
