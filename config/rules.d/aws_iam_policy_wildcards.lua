@@ -23,12 +23,14 @@ local function as_list(v)
   return v
 end
 
--- Does the IAM action pattern (with * and ? wildcards) cover `action`?
+-- Does the IAM action pattern (with * and ? wildcards) cover `action` (lower case)?
 local function covers(pattern, action)
   if type(pattern) ~= "string" then return false end
-  local lua_pattern = "^" .. pattern:lower():gsub("[%^%$%(%)%%%.%[%]%+%-]", "%%%0")
-                                          :gsub("%*", ".*"):gsub("%?", ".") .. "$"
-  return action:find(lua_pattern) ~= nil
+  pattern = pattern:lower()
+  if not pattern:find("[*?]") then return pattern == action end
+  local lua_pattern = pattern:gsub("[%^%$%(%)%%%.%[%]%+%-]", "%%%0"):gsub("%*", ".*")
+                             :gsub("%?", ".")
+  return action:find("^" .. lua_pattern .. "$") ~= nil
 end
 
 local function decode_policy(text)

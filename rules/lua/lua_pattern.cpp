@@ -10,8 +10,10 @@ namespace {
 constexpr char kEsc = '%';
 
 bool class_matches(unsigned char c, unsigned char cls) {
+  // Letters differ from their upper case only in bit 5, so `cls | 0x20` folds %A to %a without
+  // a (locale-aware, out-of-line) tolower call; no other byte folds onto a class letter.
   bool res;
-  switch (std::tolower(cls)) {
+  switch (cls | 0x20) {
     case 'a': res = std::isalpha(c); break;
     case 'c': res = std::iscntrl(c); break;
     case 'd': res = std::isdigit(c); break;
@@ -23,9 +25,9 @@ bool class_matches(unsigned char c, unsigned char cls) {
     case 'w': res = std::isalnum(c); break;
     case 'x': res = std::isxdigit(c); break;
     case 'z': res = c == 0; break;  // deprecated in 5.2, still honoured by 5.4
-    default: return cls == c;  // %. %% %[ ...: the character itself
+    default: return cls == c;       // %. %% %[ ...: the character itself
   }
-  return std::isupper(cls) ? !res : res;
+  return (cls & 0x20) ? res : !res;  // upper-case class letters complement
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "config/yaml_map.h"
 #include "rules/lua/lua_host.h"
 #include "rules/lua/lua_json.h"
 #include "rules/lua/lua_raw.h"
@@ -94,6 +95,55 @@ bool read_logsource(lua_State* L, int idx, LogSource& out, std::string& error) {
     }
     return ok;
   });
+  return ok;
+}
+
+// A duration as text ("10m", "30s") or a number of seconds.
+bool read_duration(lua_State* L, int idx, std::chrono::milliseconds& out) {
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    const double seconds = lua_tonumber(L, idx);
+    if (!(seconds > 0) || seconds > 1e9) return false;
+    out = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+    return true;
+  }
+  std::string text;
+  return read_string(L, idx, text) && YamlMap::parse_duration(text, out) && out.count() > 0;
+}
+
+bool read_throttle(lua_State* L, int idx, LuaThrottle& out, std::string& error) {
+  if (lua_type(L, idx) != LUA_TTABLE) {
+    if (read_duration(L, idx, out.window)) return true;
+    error = "throttle must be a duration such as \"10m\" or { window = ..., max_alerts = ... }";
+    return false;
+  }
+  bool ok = true;
+  bool has_window = false;
+  raw_for_each(L, idx, [&](int k, int v) {
+    std::string_view key;
+    raw_string(L, k, key);
+    if (key == "window") {
+      has_window = true;
+      if (!read_duration(L, v, out.window)) {
+        error = "throttle.window must be a positive duration";
+        ok = false;
+      }
+    } else if (key == "max_alerts") {
+      if (!lua_isinteger(L, v) || lua_tointeger(L, v) < 1) {
+        error = "throttle.max_alerts must be a whole number >= 1";
+        ok = false;
+      } else {
+        out.max_alerts = static_cast<uint64_t>(lua_tointeger(L, v));
+      }
+    } else {
+      error = "throttle takes window and max_alerts";
+      ok = false;
+    }
+    return ok;
+  });
+  if (ok && !has_window) {
+    error = "throttle needs a window";
+    ok = false;
+  }
   return ok;
 }
 
@@ -309,6 +359,13 @@ RuleDecl read_rule_decl(lua_State* L, int idx, RuleHost& host, int line) {
     } else if (key == "on_event") {
       has_on_event = true;
       if (lua_type(L, v) != LUA_TFUNCTION) problem("on_event must be a function(event, state)");
+    } else if (key == "throttle") {
+      LuaThrottle throttle;
+      if (read_throttle(L, v, throttle, error)) {
+        d.info.throttle = throttle;
+      } else {
+        problem(error);
+      }
     } else if (key == "tests") {
       const lua_Integer n = lua_type(L, v) == LUA_TTABLE ? raw_sequence_length(L, v) : -1;
       if (n < 0) {
@@ -331,8 +388,8 @@ RuleDecl read_rule_decl(lua_State* L, int idx, RuleHost& host, int line) {
       // Sigma-style metadata: documentation only.
     } else {
       problem("unknown rule field '" + std::string(key) +
-              "' (known: id, title, description, sev, logsource, tags, runbook, match, on_event, "
-              "tests)");
+              "' (known: id, title, description, sev, logsource, tags, runbook, throttle, match, "
+              "on_event, tests)");
     }
     return true;
   });

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,13 @@
 #include "core/logsource.h"
 
 namespace tripline {
+
+// `throttle = "10m"` or `{ window = "10m", max_alerts = 5 }` (the Sigma `throttle:` extension):
+// at most max_alerts alerts per window, enforced by the alert lifecycle like for YAML rules.
+struct LuaThrottle {
+  std::chrono::milliseconds window{0};
+  uint64_t max_alerts = 1;
+};
 
 // What a Lua rule declared with rule{...} (DESIGN §5 "Lua rule file").
 struct LuaRuleInfo {
@@ -21,6 +29,7 @@ struct LuaRuleInfo {
   std::vector<std::string> tags;
   LogSource logsource;
   bool stateful = false;  // on_event(event, state) rather than match(event)
+  std::optional<LuaThrottle> throttle;
   std::string file;
   SourceMark mark;  // the rule{ line
 };

@@ -119,9 +119,7 @@ void LuaVm::hook(lua_State* L, lua_Debug*) {
     vm->used_ += kHookInterval;
     if (vm->used_ > vm->limit_) {
       vm->trip(Violation::kInstructions);
-    } else if (std::chrono::steady_clock::now() >= vm->deadline_) {
-      vm->trip(Violation::kWallTime);
-    } else {
+    } else if (vm->check_deadline()) {
       return;
     }
   }
@@ -143,7 +141,13 @@ bool LuaVm::charge(uint64_t units) {
 bool LuaVm::check_deadline() {
   if (!active_) return true;
   if (tripped_ != Violation::kNone) return false;
-  if (std::chrono::steady_clock::now() < deadline_) return true;
+  const auto now = std::chrono::steady_clock::now();
+  if (!deadline_set_) {
+    deadline_ = now + wall_;
+    deadline_set_ = true;
+    return true;
+  }
+  if (now < deadline_) return true;
   trip(Violation::kWallTime);
   return false;
 }
@@ -199,7 +203,8 @@ CallOutcome LuaVm::call(int nargs, int nresults, uint64_t budget,
   lua_insert(L_, fn_index);
   used_ = 0;
   limit_ = budget;
-  deadline_ = std::chrono::steady_clock::now() + wall;
+  wall_ = wall;
+  deadline_set_ = false;
   tripped_ = Violation::kNone;
   error_line_ = 0;
   lua_sethook(L_, &LuaVm::hook, LUA_MASKCOUNT, kHookInterval);

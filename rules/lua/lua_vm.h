@@ -102,6 +102,8 @@ class LuaVm {
   uint64_t used_ = 0;
   uint64_t limit_ = 0;
   std::chrono::steady_clock::time_point deadline_{};
+  std::chrono::milliseconds wall_{0};
+  bool deadline_set_ = false;  // the clock is read at the first check, not on every call
   int error_line_ = 0;
   bool globals_frozen_ = false;
 };

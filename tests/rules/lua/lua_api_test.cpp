@@ -364,6 +364,34 @@ TEST(LuaApiTest, TopLevelRuntimeErrorsAreLoadErrorsWithLine) {
   EXPECT_EQ(loaded.diags.items[0].line, 2);
 }
 
+TEST(LuaApiTest, ThrottleIsCarriedLikeTheSigmaExtension) {
+  TempDir dir;
+  const auto file = dir.write("throttle.lua", R"LUA(
+rule { id = "t1", title = "t", sev = "SEV3", logsource = { product = "aws" }, throttle = "10m",
+       match = function() return true end }
+rule { id = "t2", title = "t", sev = "SEV3", logsource = { product = "aws" },
+       throttle = { window = 30, max_alerts = 5 }, match = function() return true end }
+)LUA");
+  auto loaded = load({file});
+  ASSERT_TRUE(loaded.set.matcher) << diag_text(loaded.diags);
+  ASSERT_EQ(loaded.set.rules.size(), 2u);
+  ASSERT_TRUE(loaded.set.rules[0].throttle);
+  EXPECT_EQ(loaded.set.rules[0].throttle->window, std::chrono::minutes(10));
+  EXPECT_EQ(loaded.set.rules[0].throttle->max_alerts, 1u);
+  ASSERT_TRUE(loaded.set.rules[1].throttle);
+  EXPECT_EQ(loaded.set.rules[1].throttle->window, std::chrono::seconds(30));
+  EXPECT_EQ(loaded.set.rules[1].throttle->max_alerts, 5u);
+
+  const auto bad = dir.write("bad_throttle.lua", R"LUA(
+rule { id = "t3", title = "t", sev = "SEV3", logsource = { product = "aws" },
+       throttle = { max_alerts = 0 }, match = function() return true end }
+)LUA");
+  auto refused = load({bad});
+  EXPECT_FALSE(refused.set.matcher);
+  EXPECT_NE(diag_text(refused.diags).find("throttle.max_alerts"), std::string::npos)
+      << diag_text(refused.diags);
+}
+
 TEST(LuaApiTest, SeverityHookGradesAlerts) {
   TempDir dir;
   const auto file = dir.write("graded.lua", R"LUA(
