@@ -258,6 +258,12 @@ bool valid_rule_id(const std::string& id) {
   });
 }
 
+// What one alert may carry: alerts travel to every sink, a rule must not make them huge.
+constexpr size_t kMaxTitleBytes = 1024;
+constexpr size_t kMaxValueBytes = 4096;
+constexpr size_t kMaxPairs = 64;
+constexpr size_t kMaxEventBytes = 256 * 1024;
+
 bool read_pairs(lua_State* L, int idx, std::vector<std::pair<std::string, std::string>>& out,
                 const char* what, std::string& error) {
   if (lua_type(L, idx) != LUA_TTABLE) {
@@ -273,6 +279,13 @@ bool read_pairs(lua_State* L, int idx, std::vector<std::pair<std::string, std::s
       ok = false;
     } else if (!scalar_text(L, v, value)) {
       error = std::string(what) + "." + key + " must be a string, number or boolean";
+      ok = false;
+    } else if (key.size() > kMaxValueBytes || value.size() > kMaxValueBytes) {
+      error = std::string(what) + " names and values are at most " +
+              std::to_string(kMaxValueBytes) + " bytes";
+      ok = false;
+    } else if (out.size() >= kMaxPairs) {
+      error = std::string(what) + " has more than " + std::to_string(kMaxPairs) + " entries";
       ok = false;
     } else {
       out.emplace_back(std::move(key), std::move(value));
@@ -435,6 +448,9 @@ bool read_alert_spec(lua_State* L, int idx, RuleHost& host, AlertSpec& out, std:
     std::string problem;
     if (key == "title") {
       if (!read_string(L, v, out.title)) return fail("title must be a string");
+      if (out.title.size() > kMaxTitleBytes) {
+        return fail("title longer than " + std::to_string(kMaxTitleBytes) + " bytes");
+      }
     } else if (key == "sev") {
       std::string text;
       read_string(L, v, text);
@@ -455,6 +471,10 @@ bool read_alert_spec(lua_State* L, int idx, RuleHost& host, AlertSpec& out, std:
         const bool item_ok = read_alert_event(L, lua_gettop(L), host, json, problem);
         lua_pop(L, 1);
         if (!item_ok) return fail("events[" + std::to_string(i) + "]: " + problem);
+        if (json.size() > kMaxEventBytes) {
+          return fail("events[" + std::to_string(i) + "] is larger than " +
+                      std::to_string(kMaxEventBytes) + " bytes");
+        }
         out.events.push_back(std::move(json));
       }
     } else if (key == "count") {
@@ -464,6 +484,7 @@ bool read_alert_spec(lua_State* L, int idx, RuleHost& host, AlertSpec& out, std:
       out.count = static_cast<uint64_t>(lua_tointeger(L, v));
     } else if (key == "key") {
       if (!scalar_text(L, v, out.key)) return fail("key must be a string or number");
+      if (out.key.size() > kMaxValueBytes) return fail("key is too long");
     } else {
       return fail("unknown alert field '" + std::string(key) +
                   "' (known: title, sev, group, fields, events, count, key)");

@@ -232,6 +232,11 @@ CallOutcome LuaVm::call(int nargs, int nresults, uint64_t budget,
     }
     lua_settop(L_, fn_index - 1);
     out.line = error_line_;
+    // Errors end up in logs, metrics-adjacent fields and alerts: a rule cannot make them huge.
+    if (out.error.size() > kMaxErrorBytes) {
+      out.error.resize(kMaxErrorBytes);
+      out.error += "...";
+    }
   }
   if (tripped_ != Violation::kNone) {
     // Whatever the rule made of it, the limit is what stopped the call.

@@ -84,6 +84,7 @@ class LuaVm {
 
   static constexpr int kHookInterval = 100;  // instructions between hook calls
   static constexpr unsigned kAllocShift = 6;  // one unit per 64 bytes allocated during a call
+  static constexpr size_t kMaxErrorBytes = 1024;
 
  private:
   explicit LuaVm(uint64_t memory_cap);

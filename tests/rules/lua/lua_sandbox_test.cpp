@@ -150,6 +150,12 @@ const HostileCase kCases[] = {
      "more than 16 alerts"},
     {"state_key_flood", STATEFUL_RULE("for i = 1, math.maxinteger do state:set('k' .. i, i) end"),
      Outcome::kLimit, "instruction budget"},
+    {"huge_error_message", MATCH_RULE("error(string.rep('x', 1 << 20))"), Outcome::kError,
+     "xxx..."},
+    {"huge_alert_title", STATEFUL_RULE("alert { title = string.rep('t', 1 << 20) }"),
+     Outcome::kError, "title longer than 1024 bytes"},
+    {"huge_alert_field", STATEFUL_RULE("alert { fields = { x = string.rep('v', 1 << 20) } }"),
+     Outcome::kError, "at most 4096 bytes"},
     {"bytecode_chunk", "\x1bLua\x54\x00 precompiled", Outcome::kLoad, "precompiled"},
     {"top_level_infinite_loop", "while true do end", Outcome::kLoad, "loading stopped"},
     {"top_level_io_open", "local f = io.open('/etc/passwd')", Outcome::kLoad, "global 'io'"},
@@ -215,6 +221,7 @@ TEST_P(HostileRuleTest, IsStoppedQuarantinedAndCountedWhileOtherRulesAlert) {
   EXPECT_GE(status->errors, 1u);
   EXPECT_NE(status->last_error.find(c.expect), std::string::npos) << status->last_error;
   EXPECT_NE(status->last_error.find("hostile.lua:"), std::string::npos) << status->last_error;
+  EXPECT_LT(status->last_error.size(), 2048u) << "error texts stay short";
   switch (c.outcome) {
     case Outcome::kLimit:
       EXPECT_EQ(quarantined_at, 0) << "a limit quarantines at once";
