@@ -68,34 +68,19 @@ void FileTailCollector::start(BatchConsumer& out) {
              {"watch", watcher_->inotify_active() ? "inotify" : "poll"}});
 
   reader_ = std::thread([this] { run(); });
-  checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
+  checkpoint_thread_ = std::thread([table = table_] { table->run_writer(); });
 }
 
 void FileTailCollector::stop() {
   stopping_ = true;
   if (watcher_) watcher_->wake();
   if (reader_.joinable()) reader_.join();
-  {
-    std::lock_guard lock(checkpoint_mutex_);
-    checkpoint_stop_ = true;
-  }
-  checkpoint_cv_.notify_all();
+  if (table_) table_->stop_writer();
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
 void FileTailCollector::flush_checkpoints() {
   if (table_) table_->save();
-}
-
-void FileTailCollector::checkpoint_loop() {
-  std::unique_lock lock(checkpoint_mutex_);
-  while (!checkpoint_stop_) {
-    checkpoint_cv_.wait_for(lock, table_->min_interval());
-    if (checkpoint_stop_) break;
-    lock.unlock();
-    table_->save_if_due();
-    lock.lock();
-  }
 }
 
 std::chrono::milliseconds FileTailCollector::wait_timeout(

@@ -1,8 +1,6 @@
 #pragma once
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,7 +44,6 @@ class FileTailCollector : public Collector {
 
  private:
   void run();
-  void checkpoint_loop();
   // Reads what `file` has up to a per-round budget; true when more is waiting.
   bool read_file(TailedFile& file);
   void emit(TailedFile& file, const LineFramer::Line& line, TimePoint now);
@@ -76,10 +73,7 @@ class FileTailCollector : public Collector {
   bool halted_ = false;  // the pipeline refused a batch: it is shutting down
   std::thread reader_;
 
-  std::mutex checkpoint_mutex_;
-  std::condition_variable checkpoint_cv_;
-  bool checkpoint_stop_ = false;
-  std::thread checkpoint_thread_;
+  std::thread checkpoint_thread_;  // runs table_->run_writer()
 };
 
 // The factory registered as "file".

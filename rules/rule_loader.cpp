@@ -1,26 +1,124 @@
 #include "rules/rule_loader.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "core/metrics.h"
+#include "rules/severity/severity_policy.h"
+#include "rules/sigma/field_mapping.h"
+#include "rules/sigma/rule_set.h"
+#include "rules/sigma/sigma_matcher.h"
+#include "rules/sigma/yaml_reader.h"
+
 namespace tripline {
 namespace {
 
-class EmptyMatcher : public Matcher {
- public:
-  void evaluate(const Event&, std::vector<Alert>&) override {}
-  void advance(TimePoint, std::vector<Alert>&) override {}
-  void finish(std::vector<Alert>&) override {}
-  size_t rule_count() const override { return 0; }
-};
+namespace fs = std::filesystem;
+
+bool is_rule_file(const fs::path& p) {
+  const std::string ext = p.extension().string();
+  return ext == ".yml" || ext == ".yaml" || ext == ".lua";
+}
+
+bool hidden(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return !name.empty() && name[0] == '.';
+}
 
 }  // namespace
 
-RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir) {
-  (void)base_dir;
-  RuleLoadResult result;
-  if (!config.paths.empty()) {
-    result.diagnostics.warning("rules.engine", config.mark.file, config.mark.line, 0,
-                               "rule engine not built yet; no rules loaded");
+std::vector<std::string> collect_rule_files(const std::vector<std::string>& paths,
+                                            const std::string& base_dir, const SourceMark& mark,
+                                            Diagnostics& diags) {
+  std::vector<std::string> files;
+  std::set<std::string> seen;
+  const auto add = [&](const fs::path& p) {
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(p, ec);
+    if (seen.insert(ec ? p.string() : canonical.string()).second) files.push_back(p.string());
+  };
+  for (const std::string& raw : paths) {
+    fs::path p(raw);
+    if (p.is_relative() && !base_dir.empty()) p = fs::path(base_dir) / p;
+    std::error_code ec;
+    const fs::file_status st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) {
+      if (is_rule_file(p)) {
+        diags.error("rules.missing-path", mark.file, mark.line, mark.column,
+                    "rule file " + p.string() + " does not exist");
+      } else {
+        diags.warning("rules.missing-path", mark.file, mark.line, mark.column,
+                      "rule directory " + p.string() + " does not exist; no rules from it");
+      }
+      continue;
+    }
+    if (fs::is_directory(st)) {
+      std::vector<fs::path> found;
+      fs::recursive_directory_iterator it(p, fs::directory_options::follow_directory_symlink, ec);
+      for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (hidden(it->path())) {
+          if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file() && is_rule_file(it->path())) found.push_back(it->path());
+      }
+      if (ec) {
+        diags.error("rules.io", p.string(), 0, 0, "cannot list rule directory: " + ec.message());
+      }
+      std::sort(found.begin(), found.end());
+      for (const fs::path& f : found) add(f);
+    } else {
+      add(p);
+    }
   }
-  result.matcher = std::make_shared<EmptyMatcher>();
+  return files;
+}
+
+RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir,
+                          const RuleLoadOptions& options) {
+  RuleLoadResult result;
+  Diagnostics& diags = result.diagnostics;
+  try {
+    const std::string& cfg_file = config.mark.file;
+    sigma::CompileOptions compile;
+    compile.placeholders = &config.placeholders;
+    compile.placeholders_required = options.placeholders_required;
+    compile.limits = sigma::read_limits(config.limits, cfg_file, diags);
+    compile.policy =
+        std::make_shared<SeverityPolicy>(SeverityPolicy::read(config.severity, cfg_file, diags));
+    compile.catalog =
+        std::make_shared<sigma::LogSourceCatalog>(sigma::LogSourceCatalog::builtin(diags));
+
+    sigma::DocumentSet docs;
+    for (const std::string& file : collect_rule_files(config.paths, base_dir, config.mark, diags)) {
+      if (fs::path(file).extension() == ".lua") {
+        diags.error("rules.lua-unsupported", file, 0, 0,
+                    "Lua rules are not supported by this build");
+        continue;
+      }
+      sigma::read_file(file, docs, diags);
+    }
+    result.file_count = docs.files;
+    std::shared_ptr<sigma::RuleSet> set = sigma::compile_rule_set(docs, compile, diags);
+    if (!set || diags.has_errors()) return result;
+    result.rule_count = set->rules.size();
+    result.matcher = std::make_shared<sigma::SigmaMatcher>(set);
+    result.rule_set = std::move(set);
+  } catch (const std::exception& e) {
+    diags.error("rules.internal", config.mark.file, config.mark.line, config.mark.column,
+                std::string("rule loading failed: ") + e.what());
+    result.matcher.reset();
+    result.rule_set.reset();
+  }
+  return result;
+}
+
+RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir) {
+  RuleLoadResult result = load_rules(config, base_dir, RuleLoadOptions{});
+  if (result.matcher) {
+    Metrics::global().rules_loaded().Set(static_cast<double>(result.rule_count));
+  }
   return result;
 }
 

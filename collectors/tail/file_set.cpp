@@ -51,7 +51,8 @@ void FileSet::warn_unreadable(const std::string& path, int err) {
 }
 
 TailedFile& FileSet::adopt(std::string path, const struct stat& st, UniqueFd fd,
-                           std::string prefix, uint64_t offset, SteadyClock::time_point now) {
+                           std::string prefix, uint64_t offset, SteadyClock::time_point now,
+                           std::shared_ptr<FileProgress> parent) {
   auto f = std::make_unique<TailedFile>(options_.max_line_bytes);
   f->path = path;
   f->origin = path;
@@ -63,7 +64,7 @@ TailedFile& FileSet::adopt(std::string path, const struct stat& st, UniqueFd fd,
   f->batched_until = offset;
   f->size = static_cast<uint64_t>(st.st_size);
   f->last_change = now;
-  f->progress = table_->add(path, f->dev, f->ino, f->prefix, offset);
+  f->progress = table_->add(path, f->dev, f->ino, f->prefix, offset, std::move(parent));
   unreadable_.erase(path);
   files_.push_back(std::move(f));
   return *files_.back();
@@ -195,8 +196,8 @@ void FileSet::restart(TailedFile& file, const char* reason) {
   // The old generation stays known for a while: its copy (copytruncate) must not be read again,
   // and acknowledgements still in flight must land somewhere.
   table_->set_path(*file.progress, "");
-  ghosts_.push_back({file.origin, std::move(file.prefix), file.emitted(), file.progress,
-                     SteadyClock::now() + options_.ghost_ttl});
+  ghosts_.push_back({file.dev, file.ino, file.origin, std::move(file.prefix), file.emitted(),
+                     file.progress, SteadyClock::now() + options_.ghost_ttl});
   file.prefix.clear();
   if (file.fd.valid()) read_prefix(file.fd.get(), kFingerprintBytes, file.prefix);
   file.framer.reset(0);
@@ -291,7 +292,7 @@ void FileSet::rescan(SteadyClock::time_point now) {
     TailedFile& file = *files_[i];
     if (seen.count(&file)) continue;
     if (!file.fd.valid()) {
-      forget(i);  // inactive and gone: nothing left to read
+      bury(i, now);  // inactive and gone, or missed by a glob racing a rename
       continue;
     }
     if (!file.path.empty()) {
@@ -335,16 +336,37 @@ void FileSet::check_pending(SteadyClock::time_point now) {
 bool FileSet::judge(Pending& p, SteadyClock::time_point now) {
   if (p.size == 0) return false;  // nothing to tell it by, and nothing to read yet
   const bool settled = now - p.last_change >= options_.settle;
+  struct stat st;
+  if (::fstat(p.fd.get(), &st) != 0) return true;
+
+  // A file we let go of (inactive when a scan missed it) that is back: same inode, same start.
+  for (size_t i = 0; i < ghosts_.size(); ++i) {
+    Ghost& g = ghosts_[i];
+    if (g.dev != p.dev || g.ino != p.ino || !starts_with(p.prefix, g.prefix) || p.size < g.offset) {
+      continue;
+    }
+    log::debug("file seen again; continuing at its position",
+               {{"input", input_}, {"path", p.path}, {"offset", num(g.offset)}});
+    std::shared_ptr<FileProgress> parent = g.progress;
+    const uint64_t offset = g.offset;
+    table_->remove(*g.progress);
+    ghosts_.erase(ghosts_.begin() + static_cast<std::ptrdiff_t>(i));
+    adopt(p.path, st, std::move(p.fd), std::move(p.prefix), offset, now, std::move(parent));
+    return true;
+  }
 
   const std::string* copy_of = nullptr;
+  std::shared_ptr<FileProgress> copy_progress;
   uint64_t copy_offset = 0;
   bool undecided = false;
-  auto consider = [&](const std::string& prefix, uint64_t offset, const std::string& origin) {
+  auto consider = [&](const std::string& prefix, uint64_t offset, const std::string& origin,
+                      const std::shared_ptr<FileProgress>& progress) {
     if (copy_of != nullptr) return;
     switch (compare_prefix(p.prefix, prefix)) {
       case PrefixRelation::kSame:
         copy_of = &origin;
         copy_offset = offset;
+        copy_progress = progress;
         break;
       case PrefixRelation::kUndecided:
         undecided = true;
@@ -353,11 +375,9 @@ bool FileSet::judge(Pending& p, SteadyClock::time_point now) {
         break;
     }
   };
-  for (const auto& f : files_) consider(f->prefix, f->emitted(), f->origin);
-  for (const Ghost& g : ghosts_) consider(g.prefix, g.offset, g.origin);
+  for (const auto& f : files_) consider(f->prefix, f->emitted(), f->origin, f->progress);
+  for (const Ghost& g : ghosts_) consider(g.prefix, g.offset, g.origin, g.progress);
 
-  struct stat st;
-  if (::fstat(p.fd.get(), &st) != 0) return true;
   if (copy_of != nullptr) {
     // A copy still being written holds nothing new until it reaches the known position.
     if (p.size < copy_offset && !settled) return false;
@@ -365,7 +385,7 @@ bool FileSet::judge(Pending& p, SteadyClock::time_point now) {
     log::info("file is a copy of a known file; continuing at its position",
               {{"input", input_}, {"path", p.path}, {"copy_of", *copy_of},
                {"offset", num(offset)}});
-    adopt(p.path, st, std::move(p.fd), std::move(p.prefix), offset, now);
+    adopt(p.path, st, std::move(p.fd), std::move(p.prefix), offset, now, std::move(copy_progress));
     return true;
   }
   // Too little to tell a copy being written from a new file that began the same way: wait a
@@ -374,6 +394,14 @@ bool FileSet::judge(Pending& p, SteadyClock::time_point now) {
   log::debug("new file", {{"input", input_}, {"path", p.path}});
   adopt(p.path, st, std::move(p.fd), std::move(p.prefix), 0, now);
   return true;
+}
+
+void FileSet::bury(size_t index, SteadyClock::time_point now) {
+  TailedFile& file = *files_[index];
+  table_->set_path(*file.progress, "");
+  ghosts_.push_back({file.dev, file.ino, file.origin, std::move(file.prefix), file.emitted(),
+                     file.progress, now + options_.ghost_ttl});
+  files_.erase(files_.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
 void FileSet::forget(size_t index) {

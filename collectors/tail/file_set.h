@@ -77,6 +77,8 @@ class FileSet {
     SteadyClock::time_point last_change{};
   };
   struct Ghost {
+    uint64_t dev = 0;
+    uint64_t ino = 0;
     std::string origin;
     std::string prefix;
     uint64_t offset = 0;  // bytes emitted before it was truncated
@@ -84,14 +86,19 @@ class FileSet {
     SteadyClock::time_point expires{};
   };
 
+  // Starts following a file at `offset`; `parent` is the file it continues (a copy's original).
   TailedFile& adopt(std::string path, const struct stat& st, UniqueFd fd, std::string prefix,
-                    uint64_t offset, SteadyClock::time_point now);
+                    uint64_t offset, SteadyClock::time_point now,
+                    std::shared_ptr<FileProgress> parent = nullptr);
   // Decides a pending file's identity; true when it was promoted (or dropped).
   bool judge(Pending& p, SteadyClock::time_point now);
   bool reopen(TailedFile& file, const ScannedFile& found, SteadyClock::time_point now);
   // Starts `file` over at offset 0 as a new generation (truncated, or its content replaced).
   void restart(TailedFile& file, const char* reason);
   void forget(size_t index);
+  // Forgets files_[index] but keeps its identity for ghost_ttl, so that it is recognised if it
+  // shows up again (a glob that missed it during a rename) instead of being read again.
+  void bury(size_t index, SteadyClock::time_point now);
   void warn_unreadable(const std::string& path, int err);
 
   std::string input_;

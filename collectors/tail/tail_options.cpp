@@ -55,6 +55,7 @@ bool read_tail_options(const InputConfig& input, const CollectorContext& context
   positive("poll_interval", out.poll_interval);
   positive("rescan_interval", out.rescan_interval);
   positive("close_inactive", out.close_inactive);
+  positive("checkpoint_interval", out.checkpoint_interval);
   m.get("inotify", out.inotify);
   m.get("time_fields", out.time_fields);
   m.finish();

@@ -23,8 +23,9 @@ struct TailOptions {
   bool inotify = true;
   std::vector<std::string> time_fields;
   std::chrono::milliseconds close_inactive{300000};
-  // Not configurable: checkpoints are written at most this often (and on flush).
-  std::chrono::milliseconds checkpoint_interval{1000};
+  // Positions are written at most this often (and on flush). Short, because what was
+  // acknowledged but not yet written is read again after a crash.
+  std::chrono::milliseconds checkpoint_interval{100};
 };
 
 // Reads the input's own keys from InputConfig::options (name, type, logsource and fields are

@@ -43,6 +43,7 @@ TEST(FileTailConfigTest, DefaultsApplyWhenOnlyPathsIsGiven) {
   EXPECT_EQ(o.rescan_interval, std::chrono::milliseconds(2000));
   EXPECT_TRUE(o.inotify);
   EXPECT_EQ(o.close_inactive, std::chrono::minutes(5));
+  EXPECT_EQ(o.checkpoint_interval, std::chrono::milliseconds(100));
 }
 
 TEST(FileTailConfigTest, EveryKeyIsRead) {
@@ -63,6 +64,7 @@ TEST(FileTailConfigTest, EveryKeyIsRead) {
     inotify: false
     time_fields: [ts]
     close_inactive: 1m
+    checkpoint_interval: 1s
 )",
                               diags);
   TailOptions o;
@@ -79,6 +81,7 @@ TEST(FileTailConfigTest, EveryKeyIsRead) {
   EXPECT_FALSE(o.inotify);
   EXPECT_EQ(o.time_fields, std::vector<std::string>{"ts"});
   EXPECT_EQ(o.close_inactive, std::chrono::minutes(1));
+  EXPECT_EQ(o.checkpoint_interval, std::chrono::seconds(1));
 }
 
 TEST(FileTailConfigTest, UnknownKeysAndBadValuesAreReportedWithTheirLine) {
