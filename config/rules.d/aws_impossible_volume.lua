@@ -58,8 +58,11 @@ rule {
     end
     local calls = state:incr("calls:" .. who, 1, WINDOW)
     local score = state:incr("score:" .. who, points, WINDOW)
-    if score < SCORE_LIMIT or state:get("fired:" .. who) then return end
-    state:set("fired:" .. who, true, math.max(1, start + WINDOW - now))
+    -- Once per window: the mark names the window, so late events of an older window (CloudTrail
+    -- files arrive out of order) neither reuse nor block the mark of the current one.
+    local fired = "fired:" .. who .. "@" .. start
+    if score < SCORE_LIMIT or state:get(fired) then return end
+    state:set(fired, true, WINDOW + math.max(0, start - now))
     -- CloudTrail delivers out of order: an event may predate the one that opened the window.
     local elapsed = math.max(0, now - start)
     alert {

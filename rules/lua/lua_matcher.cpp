@@ -152,20 +152,12 @@ const LuaMatcher::Plan& LuaMatcher::plan_for(const LogSource& ls) {
     if (auto it = plans_.find(key); it != plans_.end()) return *it->second;
   }
   auto plan = std::make_unique<Plan>();
-  std::vector<LogSource> sources{ls};
-  if (program_->hooks.implied_logsources) {
-    for (LogSource& implied : program_->hooks.implied_logsources(ls)) {
-      sources.push_back(std::move(implied));
-    }
-  }
+  const auto& routes = program_->hooks.routes;
   for (const auto& file : files_) {
     Route route{file.get(), {}};
     for (Rule* r : file->rules) {
-      for (const LogSource& s : sources) {
-        if (satisfies(r->info->logsource, s)) {
-          route.rules.push_back(r);
-          break;
-        }
+      if (routes ? routes(r->info->logsource, ls) : satisfies(r->info->logsource, ls)) {
+        route.rules.push_back(r);
       }
     }
     if (!route.rules.empty()) plan->routes.push_back(std::move(route));

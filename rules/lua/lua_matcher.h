@@ -32,9 +32,10 @@ struct LuaMatcherHooks {
   // Severity policy: the grade an alert of `rule` gets. `requested` is alert{sev=...} or the
   // rule's sev. Default: `requested` unchanged.
   std::function<Sev(const LuaRuleInfo& rule, Sev requested, const Event& event)> grade;
-  // Logsources an event's logsource also satisfies (linux/sshd lines are linux/auth too).
-  // Default: none besides itself.
-  std::function<std::vector<LogSource>(const LogSource&)> implied_logsources;
+  // Whether a rule asking for logsource `rule` sees events of logsource `event` (the Sigma
+  // catalog's routing, where linux/sshd lines are linux/auth events too). Default: each
+  // non-empty member of `rule` equals the event's.
+  std::function<bool(const LogSource& rule, const LogSource& event)> routes;
   // Told about every alert a rule produced, before it is appended (correlation). Called from
   // several threads at once.
   std::function<void(const LuaRuleInfo& rule, const Event& event, const Alert& alert)> on_match;
@@ -59,7 +60,7 @@ struct LuaProgram {
 
 // The Matcher over a set of Lua rule files.
 //  - Routing: an event is offered to the rules whose logsource it satisfies (each non-empty
-//    member equal, or through hooks.implied_logsources); plans are cached per logsource.
+//    member equal, or as hooks.routes decides); plans are cached per logsource.
 //  - Concurrency: each file has `limits.instances` lua_States, each behind a mutex; an
 //    evaluation takes a free one (or waits for one), so evaluate() is safe from many threads.
 //    Stateful rules keep their `state` in one store shared by the instances.

@@ -143,7 +143,7 @@ LuaTestReport run_lua_rule_tests(const LuaRuleSet& set) {
   return report;
 }
 
-std::string format_lua_test_report(const LuaTestReport& report, bool verbose) {
+std::string format_lua_test_report(const LuaTestReport& report, bool verbose, bool summary) {
   std::string out;
   std::map<std::string, std::vector<const LuaTestResult*>> by_file;
   std::vector<std::string> order;
@@ -166,6 +166,7 @@ std::string format_lua_test_report(const LuaTestReport& report, bool verbose) {
     }
     out += "\n";
   }
+  if (!summary) return out;
   out += "rules test: " + std::to_string(report.rules) + " rules, " +
          std::to_string(report.passed + report.failed) + " tests, " +
          std::to_string(report.passed) + " passed, " + std::to_string(report.failed) +

@@ -35,7 +35,8 @@ struct LuaTestReport {
 LuaTestReport run_lua_rule_tests(const LuaRuleSet& set);
 
 // promtool-like text in the layout of the Sigma runner: "Unit Testing:  FILE", SUCCESS or
-// FAILED with one line per failure (all cases with `verbose`), and a summary line.
-std::string format_lua_test_report(const LuaTestReport& report, bool verbose);
+// FAILED with one line per failure (all cases with `verbose`), and a summary line unless
+// `summary` is false (the caller sums up the YAML and Lua reports together).
+std::string format_lua_test_report(const LuaTestReport& report, bool verbose, bool summary = true);
 
 }  // namespace tripline

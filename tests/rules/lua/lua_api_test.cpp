@@ -413,7 +413,7 @@ rule { id = "graded", title = "t", sev = "SEV2", logsource = { product = "aws" }
   EXPECT_EQ(alerts[0].level, "critical");
 }
 
-TEST(LuaApiTest, ImpliedLogsourcesRouteEventsToMoreRules) {
+TEST(LuaApiTest, RoutingHookDecidesWhichRulesSeeAnEvent) {
   TempDir dir;
   const auto file = dir.write("auth.lua", R"LUA(
 rule { id = "auth", title = "t", sev = "SEV3", logsource = { product = "linux", service = "auth" },
@@ -421,10 +421,10 @@ rule { id = "auth", title = "t", sev = "SEV3", logsource = { product = "linux", 
 )LUA");
   LuaLoadOptions options;
   options.limits = lua_test::test_limits();
-  options.hooks.implied_logsources = [](const LogSource& ls) {
-    std::vector<LogSource> out;
-    if (ls.product == "linux" && ls.service == "sshd") out.push_back({"linux", "auth", ""});
-    return out;
+  // As the Sigma catalog routes: sshd lines are auth events too.
+  options.hooks.routes = [](const LogSource& rule, const LogSource& event) {
+    const bool auth = event.product == "linux" && (event.service == "auth" || event.service == "sshd");
+    return rule.product == event.product && (rule.service == event.service || auth);
   };
   Diagnostics diags;
   auto set = load_lua_rules({file}, options, diags);

@@ -7,6 +7,7 @@
 #include "core/metrics.h"
 #include "rules/lua/lua_rule_set.h"
 #include "rules/matcher_set.h"
+#include "rules/rule_loader.h"
 #include "tests/rules/lua/lua_test_support.h"
 
 namespace tripline {
@@ -17,17 +18,35 @@ using lua_test::diag_text;
 using lua_test::json_event;
 using lua_test::TempDir;
 
-// Stands in for a YAML rule of the Sigma engine, which lives on another branch: a second rule
-// engine in the same MatcherSet, alerting on every Probe event.
-class ProbeRuleMatcher : public Matcher {
- public:
-  void evaluate(const Event& event, std::vector<Alert>& alerts) override {
-    if (event.text("eventName") == "Probe") alerts.push_back(alert_from_event(event, "yaml-probe"));
+// A YAML (Sigma) rule loaded with the Lua files: the other engine of the same run.
+constexpr const char* kYamlProbe = R"YAML(title: Probe seen by YAML
+id: yaml-probe
+logsource: { product: aws }
+detection:
+    probe:
+        eventName: Probe
+    condition: probe
+level: low
+)YAML";
+
+// What the agent does: load_rules over a directory with YAML and Lua rules, the Lua limits
+// from `rules.limits.lua`.
+RuleLoadResult load_dir(const TempDir& dir, const LuaLimits& l) {
+  RulesConfig config;
+  config.paths = {dir.path()};
+  config.mark = {"tripline.yaml", 1, 1};
+  YAML::Node lua;
+  lua["memory"] = std::to_string(l.memory_bytes);
+  lua["instructions"] = l.instruction_budget;
+  lua["wall_time"] = std::to_string(l.wall_time.count()) + "ms";
+  lua["instances"] = l.instances;
+  lua["max_errors"] = l.max_errors;
+  if (l.quarantine_for.count() > 0) {
+    lua["quarantine_for"] = std::to_string(l.quarantine_for.count()) + "ms";
   }
-  void advance(TimePoint, std::vector<Alert>&) override {}
-  void finish(std::vector<Alert>&) override {}
-  size_t rule_count() const override { return 1; }
-};
+  config.limits["lua"] = lua;
+  return load_rules(config, "");
+}
 
 constexpr const char* kBenign = R"LUA(
 rule { id = "benign-probe", title = "Probe seen", sev = "SEV3", logsource = { product = "aws" },
@@ -170,21 +189,24 @@ TEST_P(HostileRuleTest, IsStoppedQuarantinedAndCountedWhileOtherRulesAlert) {
   const HostileCase& c = GetParam();
   TempDir dir;
   const auto hostile = dir.write("hostile.lua", c.rule);
-  const auto benign = dir.write("benign.lua", kBenign);
+  dir.write("benign.lua", kBenign);
+  dir.write("probe.yml", kYamlProbe);
   LuaLimits limits = lua_test::test_limits();
   if (c.instructions) limits.instruction_budget = c.instructions;
   if (c.wall_ms) limits.wall_time = std::chrono::milliseconds(c.wall_ms);
-  auto loaded = lua_test::load({hostile, benign}, limits);
+  RuleLoadResult loaded = load_dir(dir, limits);
 
   if (c.outcome == Outcome::kLoad) {
-    EXPECT_FALSE(loaded.set.matcher) << "a hostile file must not load";
-    const std::string text = diag_text(loaded.diags);
+    EXPECT_FALSE(loaded.matcher) << "a hostile file must not load";
+    const std::string text = diag_text(loaded.diagnostics);
     EXPECT_NE(text.find(hostile), std::string::npos) << text;
     EXPECT_NE(text.find(c.expect), std::string::npos) << text;
     return;
   }
-  ASSERT_TRUE(loaded.set.matcher) << diag_text(loaded.diags);
-  MatcherSet run({loaded.set.matcher, std::make_shared<ProbeRuleMatcher>()});
+  ASSERT_TRUE(loaded.matcher) << diag_text(loaded.diagnostics);
+  ASSERT_TRUE(loaded.lua_rules);
+  Matcher& run = *loaded.matcher;
+  LuaMatcher& lua = *loaded.lua_rules->matcher;
   auto& errors_metric = Metrics::global().rule_errors("hostile");
   const double errors_before = errors_metric.Value();
 
@@ -210,13 +232,13 @@ TEST_P(HostileRuleTest, IsStoppedQuarantinedAndCountedWhileOtherRulesAlert) {
     yaml_alerts += count_rule(alerts, "yaml-probe");
     hostile_alerts += count_rule(alerts, "hostile");
   }
-  const auto status = loaded.set.matcher->status("hostile");
+  const auto status = lua.status("hostile");
   ASSERT_TRUE(status);
   EXPECT_TRUE(status->quarantined);
   EXPECT_EQ(quarantine_alerts, 1u) << "one self-alert per quarantine";
   EXPECT_EQ(hostile_alerts, 0u) << "a failed call produces no alerts";
   EXPECT_EQ(benign_alerts, static_cast<size_t>(events)) << "other Lua rules keep alerting";
-  EXPECT_EQ(yaml_alerts, static_cast<size_t>(events)) << "the other engine keeps alerting";
+  EXPECT_EQ(yaml_alerts, static_cast<size_t>(events)) << "the YAML rule keeps alerting";
   EXPECT_EQ(errors_metric.Value() - errors_before, static_cast<double>(status->errors));
   EXPECT_GE(status->errors, 1u);
   EXPECT_NE(status->last_error.find(c.expect), std::string::npos) << status->last_error;
@@ -243,13 +265,14 @@ INSTANTIATE_TEST_SUITE_P(Sandbox, HostileRuleTest, ::testing::ValuesIn(kCases),
 
 TEST(LuaSandboxTest, HostileRuleUnderConcurrentEvaluationStaysContained) {
   TempDir dir;
-  const auto hostile = dir.write("hostile.lua", MATCH_RULE("while true do end"));
-  const auto benign = dir.write("benign.lua", kBenign);
+  dir.write("hostile.lua", MATCH_RULE("while true do end"));
+  dir.write("benign.lua", kBenign);
+  dir.write("probe.yml", kYamlProbe);
   LuaLimits limits = lua_test::test_limits();
   limits.instances = 2;
-  auto loaded = lua_test::load({hostile, benign}, limits);
-  ASSERT_TRUE(loaded.set.matcher) << diag_text(loaded.diags);
-  MatcherSet run({loaded.set.matcher, std::make_shared<ProbeRuleMatcher>()});
+  RuleLoadResult loaded = load_dir(dir, limits);
+  ASSERT_TRUE(loaded.matcher) << diag_text(loaded.diagnostics);
+  Matcher& run = *loaded.matcher;
   constexpr int kThreads = 4;
   constexpr int kEvents = 300;
   std::vector<std::vector<Alert>> per_thread(kThreads);
@@ -270,7 +293,7 @@ TEST(LuaSandboxTest, HostileRuleUnderConcurrentEvaluationStaysContained) {
   EXPECT_EQ(count_rule(all, "yaml-probe"), size_t{kThreads * kEvents});
   EXPECT_EQ(count_rule(all, "hostile"), 0u);
   EXPECT_EQ(count_rule(all, LuaMatcher::kQuarantineRuleId), 1u);
-  EXPECT_TRUE(loaded.set.matcher->status("hostile")->quarantined);
+  EXPECT_TRUE(loaded.lua_rules->matcher->status("hostile")->quarantined);
 }
 
 TEST(LuaSandboxTest, QuarantineEndsAfterQuarantineFor) {
