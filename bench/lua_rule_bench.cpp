@@ -1,6 +1,5 @@
 // Per-event cost of Lua rules: a trivial match rule and the IAM policy analyser of
-// config/rules.d, next to the same checks done natively (what a compiled YAML rule does: a field
-// lookup and a comparison). Every iteration builds and parses a fresh event, as the pipeline
+// config/rules.d, next to the equivalent YAML (Sigma) rules and the same checks done natively. Every iteration builds and parses a fresh event, as the pipeline
 // does, so field extraction is paid for; BM_EventOnly is that floor. Overhead of a rule =
 // its time minus BM_EventOnly.
 #include <benchmark/benchmark.h>
@@ -13,6 +12,7 @@
 #include "collectors/parsers/jsonl_parser.h"
 #include "core/event.h"
 #include "rules/lua/lua_rule_set.h"
+#include "rules/rule_loader.h"
 
 namespace tripline {
 namespace {
@@ -86,6 +86,32 @@ void BM_NativeTrivialMatch(benchmark::State& state) {
 }
 BENCHMARK(BM_NativeTrivialMatch);
 
+// A YAML rule through the Sigma engine, loaded as the agent loads rules.
+std::shared_ptr<Matcher> load_yaml(const char* name, const char* text) {
+  const std::string dir = (std::filesystem::temp_directory_path() / name).string();
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/rule.yml") << text;
+  RulesConfig config;
+  config.paths = {dir};
+  return load_rules(config, "", RuleLoadOptions{}).matcher;
+}
+
+void BM_YamlTrivialMatch(benchmark::State& state) {
+  auto matcher = load_yaml("tripline_bench_yaml_trivial", R"YAML(title: Console login
+id: bench-yaml-trivial
+logsource: { product: aws, service: cloudtrail }
+detection:
+    login:
+        eventName: ConsoleLogin
+    condition: login
+level: medium
+)YAML");
+  if (!matcher) return state.SkipWithError("rule did not load");
+  run(state, kCreateUser,
+      [&](const Event& e, std::vector<Alert>& alerts) { matcher->evaluate(e, alerts); });
+}
+BENCHMARK(BM_YamlTrivialMatch);
+
 void BM_LuaTrivialMatch(benchmark::State& state) {
   auto matcher = load_rule(write_temp("tripline_bench_trivial.lua", kTrivialRule));
   if (!matcher) return state.SkipWithError("rule did not load");
@@ -113,6 +139,27 @@ void BM_NativePolicyContains(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_NativePolicyContains);
+
+void BM_YamlPolicyContains(benchmark::State& state) {
+  auto matcher = load_yaml("tripline_bench_yaml_policy", R"YAML(title: Wildcard policy
+id: bench-yaml-policy
+logsource: { product: aws, service: cloudtrail }
+detection:
+    put:
+        eventName: [CreatePolicy, CreatePolicyVersion, PutUserPolicy, PutRolePolicy, PutGroupPolicy]
+        requestParameters.policyDocument|contains:
+            - '"Action":"*"'
+            - '"Action":"iam:*"'
+            - 'NotAction'
+            - 'iam:PassRole'
+    condition: put
+level: high
+)YAML");
+  if (!matcher) return state.SkipWithError("rule did not load");
+  run(state, kPutRolePolicy,
+      [&](const Event& e, std::vector<Alert>& alerts) { matcher->evaluate(e, alerts); });
+}
+BENCHMARK(BM_YamlPolicyContains);
 
 void BM_LuaPolicyAnalyserOnPolicyEvent(benchmark::State& state) {
   auto matcher = load_rule(policy_rule_path());

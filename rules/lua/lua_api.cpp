@@ -15,8 +15,6 @@ namespace {
 char kEventKey;
 char kStateMetaKey;
 char kDeclsKey;
-char kFunctionsKey;
-char kStatesKey;
 
 struct StateHandle {
   int rule;
@@ -110,7 +108,7 @@ int event_index(lua_State* L) {
     return 1;
   }
   const FieldValue* v = nullptr;
-  if (!cpp_guard(host.error, [&] { v = host.event->find(std::string_view(key, len)); })) {
+  if (!cpp_guard(host.error, [&] { v = host.event->find(host.field_path(key, len)); })) {
     return luaL_error(L, "event: %s", host.error.c_str());
   }
   if (!v) {
@@ -315,41 +313,34 @@ int index_declared_rules(lua_State* L) {
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kDeclsKey);
   const int decls = lua_gettop(L);
   const auto n = static_cast<lua_Integer>(lua_rawlen(L, decls));
-  lua_createtable(L, static_cast<int>(n), 0);
-  const int functions = lua_gettop(L);
-  lua_createtable(L, static_cast<int>(n), 0);
-  const int states = lua_gettop(L);
+  if (static_cast<size_t>(n) != host.function_refs.size()) {
+    return luaL_error(L, "declared rules and their index disagree");
+  }
   for (lua_Integer i = 1; i <= n; ++i) {
+    const size_t r = static_cast<size_t>(i - 1);
+    const bool stateful = host.decls[r].info.stateful;
     lua_rawgeti(L, decls, i);
-    const bool stateful = static_cast<size_t>(i) <= host.decls.size() &&
-                          host.decls[static_cast<size_t>(i - 1)].info.stateful;
     lua_pushstring(L, stateful ? "on_event" : "match");
     lua_rawget(L, -2);
-    lua_rawseti(L, functions, i);
+    host.function_refs[r] = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_pop(L, 1);
+    if (!stateful) continue;
     auto* handle = static_cast<StateHandle*>(lua_newuserdatauv(L, sizeof(StateHandle), 0));
-    handle->rule = static_cast<int>(i - 1);
+    handle->rule = static_cast<int>(r);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &kStateMetaKey);
     lua_setmetatable(L, -2);
-    lua_rawseti(L, states, i);
+    host.state_refs[r] = luaL_ref(L, LUA_REGISTRYINDEX);
   }
-  lua_pushvalue(L, functions);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &kFunctionsKey);
-  lua_pushvalue(L, states);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &kStatesKey);
   return 0;
 }
 
 int push_rule_call(lua_State* L, int index, bool stateful) {
-  if (!lua_checkstack(L, 6)) return -1;
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kFunctionsKey);
-  lua_rawgeti(L, -1, index + 1);
-  lua_remove(L, -2);
+  if (!lua_checkstack(L, 4)) return -1;
+  const RuleHost& host = RuleHost::of(L);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, host.function_refs[static_cast<size_t>(index)]);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kEventKey);
   if (!stateful) return 1;
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kStatesKey);
-  lua_rawgeti(L, -1, index + 1);
-  lua_remove(L, -2);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, host.state_refs[static_cast<size_t>(index)]);
   return 2;
 }
 

@@ -85,8 +85,11 @@ std::unique_ptr<LuaFileInstance> LuaFileInstance::build(const std::string& file,
     return nullptr;
   }
   if (!declared_ok) return nullptr;
+  const size_t rules = inst->host_->decls.size();
+  inst->host_->function_refs.assign(rules, LUA_NOREF);
+  inst->host_->state_refs.assign(rules, LUA_NOREF);
+  inst->host_->stores.assign(rules, nullptr);
   if (!inst->run_setup(index_declared_rules, "index the declared rules", diags)) return nullptr;
-  inst->host_->stores.assign(inst->host_->decls.size(), nullptr);
   inst->vm_->collect();
   return inst;
 }

@@ -254,6 +254,16 @@ const RE2* RuleHost::regex(std::string_view pattern) {
   return out;
 }
 
+const FieldPath& RuleHost::field_path(const char* name, size_t len) {
+  FieldSlot& slot = field_paths_[(reinterpret_cast<uintptr_t>(name) >> 4) % field_paths_.size()];
+  if (slot.name == name && slot.text == std::string_view(name, len)) return slot.path;
+  slot.name = nullptr;
+  slot.text.assign(name, len);
+  slot.path = FieldPath(slot.text);
+  slot.name = name;
+  return slot.path;
+}
+
 bool RuleHost::allow_log_line() {
   const auto now = std::chrono::steady_clock::now();
   if (now - log_window_ >= std::chrono::minutes(1)) {

@@ -2,6 +2,7 @@
 #include <re2/re2.h>
 #include <simdjson.h>
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -65,6 +66,9 @@ class RuleHost {
   int64_t now_ms = 0;  // the event's time: the clock of state TTLs
   std::vector<RuleStateStore*> stores;  // by rule index; null for match rules
   std::vector<AlertSpec> alerts;
+  // Registry references of each rule's function and `state` object (LUA_NOREF for none).
+  std::vector<int> function_refs;
+  std::vector<int> state_refs;
 
   // Working memory of the helpers, owned here so no C++ object sits in a frame a Lua error
   // could unwind.
@@ -76,6 +80,9 @@ class RuleHost {
   // The compiled pattern (cached; at most kMaxRegexes kept). Null with `error` set when the
   // pattern does not compile.
   const RE2* regex(std::string_view pattern);
+  // The FieldPath of a field name, cached by the address of the Lua string (rules read the
+  // same literal names for every event) and checked by content. May throw std::bad_alloc.
+  const FieldPath& field_path(const char* name, size_t len);
   // Rate limit of log(): true while this minute's allowance lasts.
   bool allow_log_line();
   std::string_view current_rule_id() const {
@@ -91,6 +98,12 @@ class RuleHost {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, std::unique_ptr<RE2>, Hash, std::equal_to<>> regexes_;
+  struct FieldSlot {
+    const char* name = nullptr;
+    std::string text;
+    FieldPath path;
+  };
+  std::array<FieldSlot, 64> field_paths_;
   std::chrono::steady_clock::time_point log_window_{};
   uint32_t log_lines_ = 0;
   uint64_t log_dropped_ = 0;

@@ -29,6 +29,17 @@ bool satisfies(const LogSource& rule, const LogSource& event) {
          (rule.category.empty() || rule.category == event.category);
 }
 
+std::atomic<uint64_t> next_instance_id{1};
+
+// The plan of the logsource a thread saw last: consecutive events of one input share it, so
+// most evaluations skip building the key, the lock and the hash lookup.
+struct PlanCache {
+  uint64_t matcher = 0;
+  LogSource logsource;
+  const void* plan = nullptr;
+};
+thread_local PlanCache tls_plan;
+
 std::string plan_key(const LogSource& ls) {
   std::string key = ls.product;
   key += '\x1f';
@@ -68,7 +79,9 @@ struct LuaMatcher::Rule {
 };
 
 LuaMatcher::LuaMatcher(std::shared_ptr<const LuaProgram> program)
-    : program_(std::move(program)), last_flush_(SteadyClock::now()) {}
+    : program_(std::move(program)),
+      last_flush_(SteadyClock::now()),
+      instance_id_(next_instance_id.fetch_add(1, std::memory_order_relaxed)) {}
 
 LuaMatcher::~LuaMatcher() = default;
 
@@ -146,6 +159,18 @@ std::optional<LuaMatcher::RuleStatus> LuaMatcher::status(const std::string& rule
 }
 
 const LuaMatcher::Plan& LuaMatcher::plan_for(const LogSource& ls) {
+  PlanCache& cache = tls_plan;
+  if (cache.matcher == instance_id_ && cache.logsource == ls) {
+    return *static_cast<const Plan*>(cache.plan);
+  }
+  const Plan& plan = lookup_plan(ls);
+  cache.matcher = instance_id_;
+  cache.logsource = ls;
+  cache.plan = &plan;
+  return plan;
+}
+
+const LuaMatcher::Plan& LuaMatcher::lookup_plan(const LogSource& ls) {
   const std::string key = plan_key(ls);
   {
     std::shared_lock lock(plans_mutex_);

@@ -112,6 +112,7 @@ class LuaMatcher : public Matcher {
 
   explicit LuaMatcher(std::shared_ptr<const LuaProgram> program);
   const Plan& plan_for(const LogSource& ls);
+  const Plan& lookup_plan(const LogSource& ls);
   void run_route(const Route& route, const Event& event, std::vector<Alert>& alerts);
   bool enabled(Rule& rule);
   void on_success(Rule& rule, const Event& event, bool matched, lua::LuaFileInstance& inst,
@@ -133,6 +134,7 @@ class LuaMatcher : public Matcher {
   std::unordered_map<std::string, std::unique_ptr<Plan>> plans_;
   std::mutex flush_mutex_;
   std::chrono::steady_clock::time_point last_flush_;
+  const uint64_t instance_id_;  // keys the per-thread plan cache (addresses get reused)
 };
 
 }  // namespace tripline

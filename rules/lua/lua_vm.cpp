@@ -67,6 +67,9 @@ std::unique_ptr<LuaVm> LuaVm::create(uint64_t memory_cap) {
   *static_cast<LuaVm**>(lua_getextraspace(vm->L_)) = vm.get();
   lua_atpanic(vm->L_, on_panic);
   lua_sethook(vm->L_, &LuaVm::hook, LUA_MASKCOUNT, kHookInterval);
+  // The message handler of every call lives at the bottom of the stack for the state's life
+  // (a light C function on a fresh stack: no allocation).
+  lua_pushcfunction(vm->L_, &LuaVm::message_handler);
   return vm;
 }
 
@@ -193,33 +196,24 @@ CallOutcome LuaVm::call(int nargs, int nresults, uint64_t budget,
                         std::chrono::milliseconds wall) {
   CallOutcome out;
   const int fn_index = lua_gettop(L_) - nargs;
-  if (!lua_checkstack(L_, 2)) {
-    lua_settop(L_, fn_index - 1);
-    out.violation = Violation::kMemory;
-    out.error = "Lua stack cannot grow";
-    return out;
-  }
-  lua_pushcfunction(L_, &LuaVm::message_handler);  // a light C function: no allocation
-  lua_insert(L_, fn_index);
   used_ = 0;
   limit_ = budget;
   wall_ = wall;
   deadline_set_ = false;
   tripped_ = Violation::kNone;
   error_line_ = 0;
-  lua_sethook(L_, &LuaVm::hook, LUA_MASKCOUNT, kHookInterval);
   active_ = true;
-  const int status = lua_pcall(L_, nargs, nresults, fn_index);
+  const int status = lua_pcall(L_, nargs, nresults, kMessageHandlerIndex);
   active_ = false;
-  lua_sethook(L_, &LuaVm::hook, LUA_MASKCOUNT, kHookInterval);
+  // A trip left the hook firing on every instruction; back to the normal interval.
+  if (tripped_ != Violation::kNone) lua_sethook(L_, &LuaVm::hook, LUA_MASKCOUNT, kHookInterval);
   out.violation = tripped_;
   if (status == LUA_OK) {
-    lua_remove(L_, fn_index);
     if (tripped_ == Violation::kNone) {
       out.ok = true;
       return out;
     }
-    lua_pop(L_, nresults);
+    lua_settop(L_, fn_index - 1);
   } else {
     if (lua_type(L_, -1) == LUA_TSTRING) {
       size_t len = 0;

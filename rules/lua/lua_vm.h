@@ -42,6 +42,7 @@ class LuaVm {
 
   // Runs `fn` with `nargs` arguments already pushed above it, in protected mode under a fresh
   // budget. Leaves `nresults` results on the stack when ok (caller pops), nothing otherwise.
+  // Stack index 1 holds the message handler for the state's whole life: never pop below it.
   // `fn` and its arguments must be pushed without allocating (see ensure_stack): an allocation
   // failure outside protected mode would abort the process.
   CallOutcome call(int nargs, int nresults, uint64_t budget, std::chrono::milliseconds wall);
@@ -85,6 +86,7 @@ class LuaVm {
   static constexpr int kHookInterval = 100;  // instructions between hook calls
   static constexpr unsigned kAllocShift = 6;  // one unit per 64 bytes allocated during a call
   static constexpr size_t kMaxErrorBytes = 1024;
+  static constexpr int kMessageHandlerIndex = 1;
 
  private:
   explicit LuaVm(uint64_t memory_cap);
