@@ -1,7 +1,7 @@
 // Per-event cost of Lua rules: a trivial match rule and the IAM policy analyser of
-// config/rules.d, next to the equivalent YAML (Sigma) rules and the same checks done natively. Every iteration builds and parses a fresh event, as the pipeline
-// does, so field extraction is paid for; BM_EventOnly is that floor. Overhead of a rule =
-// its time minus BM_EventOnly.
+// config/rules.d, next to the equivalent YAML (Sigma) rules and the same checks done natively.
+// Every iteration builds and parses a fresh event, as the pipeline does, so field extraction is
+// paid for; BM_EventOnly is that floor. Overhead of a rule = its time minus BM_EventOnly.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -71,7 +71,8 @@ void run(benchmark::State& state, const char* line, Rule&& rule) {
 }
 
 void BM_EventOnly(benchmark::State& state) {
-  run(state, kCreateUser, [](const Event& e, std::vector<Alert>&) { benchmark::DoNotOptimize(&e); });
+  run(state, kCreateUser,
+      [](const Event& e, std::vector<Alert>&) { benchmark::DoNotOptimize(&e); });
 }
 BENCHMARK(BM_EventOnly);
 
@@ -184,9 +185,9 @@ void BM_LuaTrivialMatchTwoThreads(benchmark::State& state) {
     Diagnostics diags;
     LuaLoadOptions options;
     options.limits.instances = 2;
-    matcher = load_lua_rules({write_temp("tripline_bench_trivial2.lua", kTrivialRule)}, options,
-                             diags)
-                  .matcher;
+    matcher =
+        load_lua_rules({write_temp("tripline_bench_trivial2.lua", kTrivialRule)}, options, diags)
+            .matcher;
   }
   run(state, kCreateUser,
       [&](const Event& e, std::vector<Alert>& alerts) { matcher->evaluate(e, alerts); });

@@ -17,8 +17,8 @@ struct IpAddress {
 std::optional<IpAddress> parse_ip(std::string_view text);
 
 struct IpNetwork {
-  IpAddress base;   // already masked
-  int prefix = 0;   // over the 128-bit form
+  IpAddress base;  // already masked
+  int prefix = 0;  // over the 128-bit form
 };
 
 // "10.0.0.0/8", "2001:db8::/32", or one address (full-length prefix). Host bits set in the

@@ -47,7 +47,8 @@ int api_rule(lua_State* L) {
 
 int api_alert(lua_State* L) {
   RuleHost& host = RuleHost::of(L);
-  if (!host.event) return luaL_error(L, "alert{} can only be called while a rule evaluates an event");
+  if (!host.event)
+    return luaL_error(L, "alert{} can only be called while a rule evaluates an event");
   luaL_checktype(L, 1, LUA_TTABLE);
   if (host.alerts.size() >= host.limits.max_alerts_per_event) {
     return luaL_error(L, "more than %d alerts for one event",
@@ -72,11 +73,16 @@ int api_alert(lua_State* L) {
 
 void push_field(lua_State* L, RuleHost& host, const FieldValue& v) {
   switch (v.type) {
-    case FieldType::kString: lua_pushlstring(L, v.text.data(), v.text.size()); return;
-    case FieldType::kNumber:
-      if (lua_stringtonumber(L, v.text.c_str()) == 0) lua_pushlstring(L, v.text.data(), v.text.size());
+    case FieldType::kString:
+      lua_pushlstring(L, v.text.data(), v.text.size());
       return;
-    case FieldType::kBool: lua_pushboolean(L, v.text == "true"); return;
+    case FieldType::kNumber:
+      if (lua_stringtonumber(L, v.text.c_str()) == 0)
+        lua_pushlstring(L, v.text.data(), v.text.size());
+      return;
+    case FieldType::kBool:
+      lua_pushboolean(L, v.text == "true");
+      return;
     case FieldType::kObject:
     case FieldType::kArray: {
       if (!host.vm.charge(v.text.size() / 16)) host.vm.raise_limit();
@@ -89,7 +95,8 @@ void push_field(lua_State* L, RuleHost& host, const FieldValue& v) {
       return;
     }
     case FieldType::kNull:
-    case FieldType::kMissing: break;
+    case FieldType::kMissing:
+      break;
   }
   lua_pushnil(L);
 }
@@ -148,7 +155,8 @@ std::string_view state_key(lua_State* L, RuleHost& host) {
   size_t len = 0;
   const char* s = lua_tolstring(L, 2, &len);
   if (len > host.limits.state_max_key_bytes) {
-    luaL_error(L, "state key longer than %d bytes", static_cast<int>(host.limits.state_max_key_bytes));
+    luaL_error(L, "state key longer than %d bytes",
+               static_cast<int>(host.limits.state_max_key_bytes));
   }
   return {s, len};
 }
@@ -162,11 +170,20 @@ int64_t ttl_ms_arg(lua_State* L, int idx) {
 
 void push_state_value(lua_State* L, const StateValue& v) {
   switch (v.type) {
-    case StateValue::Type::kBool: lua_pushboolean(L, v.b); return;
-    case StateValue::Type::kInt: lua_pushinteger(L, v.i); return;
-    case StateValue::Type::kFloat: lua_pushnumber(L, v.f); return;
-    case StateValue::Type::kString: lua_pushlstring(L, v.s.data(), v.s.size()); return;
-    case StateValue::Type::kNil: break;
+    case StateValue::Type::kBool:
+      lua_pushboolean(L, v.b);
+      return;
+    case StateValue::Type::kInt:
+      lua_pushinteger(L, v.i);
+      return;
+    case StateValue::Type::kFloat:
+      lua_pushnumber(L, v.f);
+      return;
+    case StateValue::Type::kString:
+      lua_pushlstring(L, v.s.data(), v.s.size());
+      return;
+    case StateValue::Type::kNil:
+      break;
   }
   lua_pushnil(L);
 }
@@ -204,7 +221,8 @@ const char* read_state_value(lua_State* L, int idx, RuleHost& host, bool numbers
       if (!cpp_guard(host.error, [&] { v.s.assign(s, len); })) return host.error.c_str();
       return nullptr;
     }
-    default: return "state values are strings, numbers or booleans";
+    default:
+      return "state values are strings, numbers or booleans";
   }
 }
 

@@ -21,7 +21,8 @@ bool LuaFileInstance::run_setup(lua_CFunction fn, const char* what, Diagnostics&
   lua_pushcfunction(L, fn);
   const CallOutcome out =
       vm_->call(0, 0, host_->limits.load_instruction_budget, host_->limits.load_wall_time);
-  if (!out.ok) diags.error("lua.memory", file_, 0, 0, std::string("cannot ") + what + ": " + out.error);
+  if (!out.ok)
+    diags.error("lua.memory", file_, 0, 0, std::string("cannot ") + what + ": " + out.error);
   return out.ok;
 }
 

@@ -40,7 +40,8 @@ int api_re_match(lua_State* L) {
   charge_or_raise(L, ls / 16 + 1);
   const int groups = std::min(re->NumberOfCapturingGroups(), kMaxReGroups);
   re2::StringPiece found[kMaxReGroups + 1];
-  const bool matched = re->Match(re2::StringPiece(s, ls), 0, ls, RE2::UNANCHORED, found, groups + 1);
+  const bool matched =
+      re->Match(re2::StringPiece(s, ls), 0, ls, RE2::UNANCHORED, found, groups + 1);
   if (!matched) {
     lua_pushboolean(L, 0);
     return 1;

@@ -63,7 +63,7 @@ class RuleHost {
   // While a rule evaluates an event.
   const Event* event = nullptr;
   int rule = -1;
-  int64_t now_ms = 0;  // the event's time: the clock of state TTLs
+  int64_t now_ms = 0;                   // the event's time: the clock of state TTLs
   std::vector<RuleStateStore*> stores;  // by rule index; null for match rules
   std::vector<AlertSpec> alerts;
   // Registry references of each rule's function and `state` object (LUA_NOREF for none).
@@ -86,8 +86,9 @@ class RuleHost {
   // Rate limit of log(): true while this minute's allowance lasts.
   bool allow_log_line();
   std::string_view current_rule_id() const {
-    return rule >= 0 && rule < static_cast<int>(decls.size()) ? std::string_view(decls[rule].info.id)
-                                                              : std::string_view();
+    return rule >= 0 && rule < static_cast<int>(decls.size())
+               ? std::string_view(decls[rule].info.id)
+               : std::string_view();
   }
 
   static constexpr size_t kMaxRegexes = 256;

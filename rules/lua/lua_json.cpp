@@ -85,15 +85,19 @@ bool write_value(lua_State* L, int idx, JsonWriter& out, std::string& error, int
       }
       out.value(static_cast<double>(lua_tonumber(L, idx)));
       return true;
-    case LUA_TBOOLEAN: out.value(lua_toboolean(L, idx) != 0); return true;
+    case LUA_TBOOLEAN:
+      out.value(lua_toboolean(L, idx) != 0);
+      return true;
     case LUA_TLIGHTUSERDATA:
       if (lua_touserdata(L, idx) == json_null_token()) {
         out.null();
         return true;
       }
       break;
-    case LUA_TTABLE: return write_table(L, lua_absindex(L, idx), out, error, depth);
-    default: break;
+    case LUA_TTABLE:
+      return write_table(L, lua_absindex(L, idx), out, error, depth);
+    default:
+      break;
   }
   error = std::string("a ") + raw_type_name(L, idx) + " value has no JSON form";
   return false;

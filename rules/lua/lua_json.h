@@ -1,6 +1,6 @@
 #pragma once
-#include <lua.hpp>
 #include <simdjson.h>
+#include <lua.hpp>
 
 #include <string>
 

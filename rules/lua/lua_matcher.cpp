@@ -14,8 +14,7 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 int64_t steady_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             SteadyClock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now().time_since_epoch())
       .count();
 }
 
@@ -250,8 +249,8 @@ void LuaMatcher::run_route(const Route& route, const Event& event, std::vector<A
 
 void LuaMatcher::rebuild(File& file, size_t slot) {
   Diagnostics diags;
-  auto fresh = lua::LuaFileInstance::build(file.file->path, file.file->source, program_->limits,
-                                           diags);
+  auto fresh =
+      lua::LuaFileInstance::build(file.file->path, file.file->source, program_->limits, diags);
   bool same = fresh && fresh->decls().size() == file.rules.size();
   for (size_t i = 0; same && i < file.rules.size(); ++i) {
     same = fresh->decls()[i].info.id == file.rules[i]->info->id;
@@ -317,7 +316,8 @@ bool LuaMatcher::on_error(Rule& rule, const std::string& error, int line, bool l
                           const char* limit, const Event& event, std::vector<Alert>& alerts) {
   rule.error_counter->Increment();
   const LuaLimits& limits = program_->limits;
-  const std::string where = rule.info->file + ":" + std::to_string(line > 0 ? line : rule.info->mark.line);
+  const std::string where =
+      rule.info->file + ":" + std::to_string(line > 0 ? line : rule.info->mark.line);
   std::string reason;
   uint64_t errors = 0;
   {
@@ -338,11 +338,11 @@ bool LuaMatcher::on_error(Rule& rule, const std::string& error, int line, bool l
   }
   log::warn("lua rule error", {{"rule_id", rule.info->id}, {"where", where}, {"error", error}});
   if (reason.empty()) return false;
-  const int64_t until = limits.quarantine_for.count() == 0
-                            ? INT64_MAX
-                            : steady_now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                    limits.quarantine_for)
-                                                    .count();
+  const int64_t until =
+      limits.quarantine_for.count() == 0
+          ? INT64_MAX
+          : steady_now_ns() +
+                std::chrono::duration_cast<std::chrono::nanoseconds>(limits.quarantine_for).count();
   int64_t expected = 0;
   if (!rule.disabled_until.compare_exchange_strong(expected, until)) return false;
   log::warn("lua rule quarantined", {{"rule_id", rule.info->id},
@@ -358,9 +358,8 @@ Alert LuaMatcher::quarantine_alert(const Rule& rule, const std::string& reason,
   Alert a;
   const LuaRuleInfo& info = *rule.info;
   // One alert per rule version: a replay of the same input dedups downstream.
-  a.alert_id = sha256_hex(std::string(kQuarantineRuleId) + "\n" + info.id + "\n" +
-                              rule.file->source_digest,
-                          32);
+  a.alert_id = sha256_hex(
+      std::string(kQuarantineRuleId) + "\n" + info.id + "\n" + rule.file->source_digest, 32);
   a.rule_id = kQuarantineRuleId;
   a.title = "Lua rule " + info.id + " quarantined: " + reason;
   a.sev = Sev::kSev3;

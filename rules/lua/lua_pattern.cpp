@@ -14,18 +14,41 @@ bool class_matches(unsigned char c, unsigned char cls) {
   // a (locale-aware, out-of-line) tolower call; no other byte folds onto a class letter.
   bool res;
   switch (cls | 0x20) {
-    case 'a': res = std::isalpha(c); break;
-    case 'c': res = std::iscntrl(c); break;
-    case 'd': res = std::isdigit(c); break;
-    case 'g': res = std::isgraph(c); break;
-    case 'l': res = std::islower(c); break;
-    case 'p': res = std::ispunct(c); break;
-    case 's': res = std::isspace(c); break;
-    case 'u': res = std::isupper(c); break;
-    case 'w': res = std::isalnum(c); break;
-    case 'x': res = std::isxdigit(c); break;
-    case 'z': res = c == 0; break;  // deprecated in 5.2, still honoured by 5.4
-    default: return cls == c;       // %. %% %[ ...: the character itself
+    case 'a':
+      res = std::isalpha(c);
+      break;
+    case 'c':
+      res = std::iscntrl(c);
+      break;
+    case 'd':
+      res = std::isdigit(c);
+      break;
+    case 'g':
+      res = std::isgraph(c);
+      break;
+    case 'l':
+      res = std::islower(c);
+      break;
+    case 'p':
+      res = std::ispunct(c);
+      break;
+    case 's':
+      res = std::isspace(c);
+      break;
+    case 'u':
+      res = std::isupper(c);
+      break;
+    case 'w':
+      res = std::isalnum(c);
+      break;
+    case 'x':
+      res = std::isxdigit(c);
+      break;
+    case 'z':
+      res = c == 0;
+      break;  // deprecated in 5.2, still honoured by 5.4
+    default:
+      return cls == c;  // %. %% %[ ...: the character itself
   }
   return (cls & 0x20) ? res : !res;  // upper-case class letters complement
 }
@@ -121,10 +144,14 @@ bool PatternMatcher::single_match(const char* s, const char* p, const char* ep) 
   if (s >= src_end_) return false;
   const auto c = static_cast<unsigned char>(*s);
   switch (*p) {
-    case '.': return true;
-    case kEsc: return class_matches(c, static_cast<unsigned char>(*(p + 1)));
-    case '[': return match_bracket_class(c, p, ep - 1);
-    default: return static_cast<unsigned char>(*p) == c;
+    case '.':
+      return true;
+    case kEsc:
+      return class_matches(c, static_cast<unsigned char>(*(p + 1)));
+    case '[':
+      return match_bracket_class(c, p, ep - 1);
+    default:
+      return static_cast<unsigned char>(*p) == c;
   }
 }
 
@@ -191,8 +218,7 @@ const char* PatternMatcher::match_balance(const char* s, const char* p) {
 const char* PatternMatcher::match_back_reference(const char* s, int index_char) {
   const int l = index_char - '1';
   if (l < 0 || l >= level_ || captures_[l].len == kUnfinished) {
-    std::snprintf(error_buffer_, sizeof(error_buffer_), "invalid capture index %%%d",
-                  l + 1);
+    std::snprintf(error_buffer_, sizeof(error_buffer_), "invalid capture index %%%d", l + 1);
     return fail(error_buffer_);
   }
   const ptrdiff_t len = captures_[l].len;
@@ -215,7 +241,7 @@ const char* PatternMatcher::do_match(const char* s, const char* p) {
     switch (*p) {
       case '(':
         s = (p + 1 < p_end_ && *(p + 1) == ')') ? start_capture(s, p + 2, kPosition)
-                                                 : start_capture(s, p + 1, kUnfinished);
+                                                : start_capture(s, p + 1, kUnfinished);
         goto done;
       case ')':
         s = end_capture(s, p + 1);
@@ -299,9 +325,15 @@ const char* PatternMatcher::do_match(const char* s, const char* p) {
           p = ep + 1;
           continue;
         }
-        case '+': s = max_expand(s + 1, p, ep); goto done;
-        case '*': s = max_expand(s, p, ep); goto done;
-        case '-': s = min_expand(s, p, ep); goto done;
+        case '+':
+          s = max_expand(s + 1, p, ep);
+          goto done;
+        case '*':
+          s = max_expand(s, p, ep);
+          goto done;
+        case '-':
+          s = min_expand(s, p, ep);
+          goto done;
         default:
           ++s;
           p = ep;

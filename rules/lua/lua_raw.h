@@ -48,8 +48,8 @@ inline lua_Integer raw_sequence_length(lua_State* L, int idx) {
   bool only_sequence = true;
   raw_for_each(L, idx, [&](int k, int) {
     lua_Integer key = 0;
-    if (lua_type(L, k) != LUA_TNUMBER || !lua_isinteger(L, k) ||
-        (key = lua_tointeger(L, k)) < 1 || key > n) {
+    if (lua_type(L, k) != LUA_TNUMBER || !lua_isinteger(L, k) || (key = lua_tointeger(L, k)) < 1 ||
+        key > n) {
       only_sequence = false;
       return false;
     }
@@ -60,6 +60,8 @@ inline lua_Integer raw_sequence_length(lua_State* L, int idx) {
 }
 
 // A short description of a value's type for error messages ("string", "table", ...).
-inline const char* raw_type_name(lua_State* L, int idx) { return lua_typename(L, lua_type(L, idx)); }
+inline const char* raw_type_name(lua_State* L, int idx) {
+  return lua_typename(L, lua_type(L, idx));
+}
 
 }  // namespace tripline::lua

@@ -14,11 +14,16 @@ namespace tripline {
 
 const char* level_for_sev(Sev sev) {
   switch (sev) {
-    case Sev::kSev0: return "critical";
-    case Sev::kSev1: return "high";
-    case Sev::kSev2: return "medium";
-    case Sev::kSev3: return "low";
-    case Sev::kSev4: return "informational";
+    case Sev::kSev0:
+      return "critical";
+    case Sev::kSev1:
+      return "high";
+    case Sev::kSev2:
+      return "medium";
+    case Sev::kSev3:
+      return "low";
+    case Sev::kSev4:
+      return "informational";
   }
   return "medium";
 }
@@ -57,8 +62,11 @@ bool read_string_list(lua_State* L, int idx, std::vector<std::string>& out) {
 // The string form of a scalar (alert group and field values).
 bool scalar_text(lua_State* L, int idx, std::string& out) {
   switch (lua_type(L, idx)) {
-    case LUA_TSTRING: return read_string(L, idx, out);
-    case LUA_TBOOLEAN: out = lua_toboolean(L, idx) ? "true" : "false"; return true;
+    case LUA_TSTRING:
+      return read_string(L, idx, out);
+    case LUA_TBOOLEAN:
+      out = lua_toboolean(L, idx) ? "true" : "false";
+      return true;
     case LUA_TNUMBER:
       if (lua_isinteger(L, idx)) {
         out = std::to_string(lua_tointeger(L, idx));
@@ -68,7 +76,8 @@ bool scalar_text(lua_State* L, int idx, std::string& out) {
         out = buf;
       }
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -253,8 +262,8 @@ bool read_test(lua_State* L, int idx, LuaRuleTest& test, std::string& error) {
 bool valid_rule_id(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == ':' || c == '/';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == ':' || c == '/';
   });
 }
 
@@ -296,8 +305,7 @@ bool read_pairs(lua_State* L, int idx, std::vector<std::pair<std::string, std::s
   return ok;
 }
 
-bool read_alert_event(lua_State* L, int idx, RuleHost& host, std::string& out,
-                      std::string& error) {
+bool read_alert_event(lua_State* L, int idx, RuleHost& host, std::string& out, std::string& error) {
   if (lua_type(L, idx) == LUA_TUSERDATA && lua_touserdata(L, idx) == host.event_userdata) {
     out = render_event_json(*host.event);
     return true;

@@ -11,7 +11,9 @@
 namespace tripline {
 namespace {
 
-std::string default_format(const LogSource& ls) { return ls.product == "linux" ? "syslog" : "jsonl"; }
+std::string default_format(const LogSource& ls) {
+  return ls.product == "linux" ? "syslog" : "jsonl";
+}
 
 bool sees(const LogSource& rule, const LogSource& event) {
   return (rule.product.empty() || rule.product == event.product) &&
@@ -94,8 +96,8 @@ LuaTestResult run_case(const std::shared_ptr<const LuaProgram>& program, size_t 
     r.detail = "the rule raised an error: " + status->last_error;
     return r;
   }
-  const std::string unrouted = "no event has a logsource the rule (" +
-                               rule.logsource.to_string() + ") sees";
+  const std::string unrouted =
+      "no event has a logsource the rule (" + rule.logsource.to_string() + ") sees";
   switch (test.expect) {
     case LuaRuleTest::Expect::kMatch:
       r.passed = alerts_seen > 0;
@@ -159,8 +161,8 @@ std::string format_lua_test_report(const LuaTestReport& report, bool verbose, bo
     out += ok ? "  SUCCESS\n" : "  FAILED:\n";
     for (const LuaTestResult* r : by_file[file]) {
       if (r->passed && !verbose) continue;
-      const std::string where = r->mark.file + ":" + std::to_string(r->mark.line) + ":" +
-                                std::to_string(r->mark.column);
+      const std::string where =
+          r->mark.file + ":" + std::to_string(r->mark.line) + ":" + std::to_string(r->mark.column);
       out += std::string(r->passed ? "    PASS " : "    FAIL ") + where + ": " + r->rule_title +
              " / " + r->name + (r->passed ? "" : ": " + r->detail) + "\n";
     }
@@ -169,8 +171,8 @@ std::string format_lua_test_report(const LuaTestReport& report, bool verbose, bo
   if (!summary) return out;
   out += "rules test: " + std::to_string(report.rules) + " rules, " +
          std::to_string(report.passed + report.failed) + " tests, " +
-         std::to_string(report.passed) + " passed, " + std::to_string(report.failed) +
-         " failed, " + std::to_string(report.rules_without_tests) + " rules without tests\n";
+         std::to_string(report.passed) + " passed, " + std::to_string(report.failed) + " failed, " +
+         std::to_string(report.rules_without_tests) + " rules without tests\n";
   return out;
 }
 

@@ -50,12 +50,14 @@ uint64_t cost_of(lua_State* L, Cost kind) {
       }
       return bytes / 16;
     }
-    case Cost::kTableLen: return table_length(L);
+    case Cost::kTableLen:
+      return table_length(L);
     case Cost::kSort: {
       const uint64_t n = table_length(L);
       return n * static_cast<uint64_t>(std::bit_width(n) + 1);
     }
-    case Cost::kMove: return range_count(L, 2, 1, 0);
+    case Cost::kMove:
+      return range_count(L, 2, 1, 0);
     case Cost::kUnpack:
       return range_count(L, 2, 1, static_cast<lua_Integer>(table_length(L)));
   }
@@ -189,8 +191,8 @@ int readonly_newindex(lua_State* L) {
 // reads fall through to it.
 void make_proxy(lua_State* L) {
   const int inner = lua_gettop(L);
-  lua_newtable(L);                   // proxy
-  lua_createtable(L, 0, 3);          // its metatable
+  lua_newtable(L);           // proxy
+  lua_createtable(L, 0, 3);  // its metatable
   lua_pushvalue(L, inner);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, readonly_newindex);
@@ -255,10 +257,9 @@ int open_sandbox(lua_State* L) {
   lua_newtable(L);
   const int builtins = lua_gettop(L);
 
-  static constexpr const char* kBase[] = {"assert", "error",  "getmetatable", "ipairs",
-                                          "next",   "pairs",  "pcall",        "rawequal",
-                                          "rawget", "rawlen", "select",       "tostring",
-                                          "type",   "_VERSION", nullptr};
+  static constexpr const char* kBase[] = {
+      "assert", "error",  "getmetatable", "ipairs",   "next", "pairs",    "pcall", "rawequal",
+      "rawget", "rawlen", "select",       "tostring", "type", "_VERSION", nullptr};
   copy_fields(L, base, builtins, kBase);
   wrap_charged(L, base, builtins, "tonumber", Cost::kArgBytes);
   lua_pushcfunction(L, safe_rawset);
@@ -272,8 +273,8 @@ int open_sandbox(lua_State* L) {
   // string: the methods strings see through their metatable are the same functions.
   lua_newtable(L);
   const int str = lua_gettop(L);
-  static constexpr const char* kString[] = {"char",  "format",   "len", "lower", "reverse",
-                                            "sub",   "upper",    "packsize", nullptr};
+  static constexpr const char* kString[] = {"char", "format", "len",      "lower", "reverse",
+                                            "sub",  "upper",  "packsize", nullptr};
   copy_fields(L, string, str, kString);
   wrap_charged(L, string, str, "byte", Cost::kArgBytes);
   wrap_charged(L, string, str, "pack", Cost::kStringArgs);
@@ -311,10 +312,10 @@ int open_sandbox(lua_State* L) {
   lua_newtable(L);
   const int m = lua_gettop(L);
   static constexpr const char* kMath[] = {
-      "abs",  "ceil", "cos",        "deg", "exp",  "floor", "fmod",       "huge",
-      "log",  "max",  "maxinteger", "min", "mininteger", "modf", "pi",    "rad",
-      "random", "randomseed", "sin", "sqrt", "tan", "tointeger", "type", "ult", "atan",
-      "asin", "acos", nullptr};
+      "abs",       "ceil", "cos",    "deg",        "exp",  "floor",      "fmod",
+      "huge",      "log",  "max",    "maxinteger", "min",  "mininteger", "modf",
+      "pi",        "rad",  "random", "randomseed", "sin",  "sqrt",       "tan",
+      "tointeger", "type", "ult",    "atan",       "asin", "acos",       nullptr};
   copy_fields(L, math, m, kMath);
   make_proxy(L);
   lua_setfield(L, builtins, "math");

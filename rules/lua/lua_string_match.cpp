@@ -132,8 +132,8 @@ int str_match(lua_State* L) { return find_aux(L, false); }
 
 // gmatch keeps offsets, not pointers, in its state: the strings live as upvalues.
 struct GmatchState {
-  size_t next;            // where the next search starts
-  ptrdiff_t last_end;     // end of the previous match, -1 before the first
+  size_t next;         // where the next search starts
+  ptrdiff_t last_end;  // end of the previous match, -1 before the first
 };
 
 int gmatch_step(lua_State* L) {

@@ -46,10 +46,14 @@ bool strip_position(const std::string& prefix, std::string& message, int& line) 
 
 const char* violation_name(Violation v) {
   switch (v) {
-    case Violation::kNone: return "none";
-    case Violation::kInstructions: return "instruction budget";
-    case Violation::kWallTime: return "wall-clock limit";
-    case Violation::kMemory: return "memory cap";
+    case Violation::kNone:
+      return "none";
+    case Violation::kInstructions:
+      return "instruction budget";
+    case Violation::kWallTime:
+      return "wall-clock limit";
+    case Violation::kMemory:
+      return "memory cap";
   }
   return "unknown";
 }
@@ -168,7 +172,9 @@ void LuaVm::raise_limit() {
     case Violation::kMemory:
       luaL_error(L_, "memory cap of %I bytes exceeded", static_cast<lua_Integer>(mem_cap_));
       break;
-    case Violation::kWallTime: luaL_error(L_, "wall-clock limit exceeded"); break;
+    case Violation::kWallTime:
+      luaL_error(L_, "wall-clock limit exceeded");
+      break;
     default:
       luaL_error(L_, "instruction budget of %I units exceeded", static_cast<lua_Integer>(limit_));
       break;
@@ -192,8 +198,7 @@ int LuaVm::message_handler(lua_State* L) {
   return 1;  // the error object, unchanged
 }
 
-CallOutcome LuaVm::call(int nargs, int nresults, uint64_t budget,
-                        std::chrono::milliseconds wall) {
+CallOutcome LuaVm::call(int nargs, int nresults, uint64_t budget, std::chrono::milliseconds wall) {
   CallOutcome out;
   const int fn_index = lua_gettop(L_) - nargs;
   used_ = 0;
@@ -238,7 +243,9 @@ CallOutcome LuaVm::call(int nargs, int nresults, uint64_t budget,
       case Violation::kMemory:
         out.error = "memory cap of " + std::to_string(mem_cap_) + " bytes exceeded";
         break;
-      case Violation::kWallTime: out.error = "wall-clock limit exceeded"; break;
+      case Violation::kWallTime:
+        out.error = "wall-clock limit exceeded";
+        break;
       default:
         out.error = "instruction budget of " + std::to_string(limit_) + " units exceeded";
         break;

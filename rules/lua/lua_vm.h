@@ -83,7 +83,7 @@ class LuaVm {
   // Full garbage collection (after a failed call, so the next one starts from a clean heap).
   void collect();
 
-  static constexpr int kHookInterval = 100;  // instructions between hook calls
+  static constexpr int kHookInterval = 100;   // instructions between hook calls
   static constexpr unsigned kAllocShift = 6;  // one unit per 64 bytes allocated during a call
   static constexpr size_t kMaxErrorBytes = 1024;
   static constexpr int kMessageHandlerIndex = 1;

@@ -64,11 +64,16 @@ bool write_file_atomically(const std::string& path, const std::string& data, std
 
 const char* type_code(StateValue::Type t) {
   switch (t) {
-    case StateValue::Type::kBool: return "b";
-    case StateValue::Type::kInt: return "i";
-    case StateValue::Type::kFloat: return "f";
-    case StateValue::Type::kString: return "s";
-    case StateValue::Type::kNil: break;
+    case StateValue::Type::kBool:
+      return "b";
+    case StateValue::Type::kInt:
+      return "i";
+    case StateValue::Type::kFloat:
+      return "f";
+    case StateValue::Type::kString:
+      return "s";
+    case StateValue::Type::kNil:
+      break;
   }
   return "";
 }
@@ -234,11 +239,21 @@ std::string RuleStateStore::encode() const {
     w.key("t").value(type_code(entry.value.type));
     w.key("v");
     switch (entry.value.type) {
-      case StateValue::Type::kBool: w.value(entry.value.b); break;
-      case StateValue::Type::kInt: w.value(entry.value.i); break;
-      case StateValue::Type::kFloat: w.value(entry.value.f); break;
-      case StateValue::Type::kString: w.value(entry.value.s); break;
-      case StateValue::Type::kNil: w.null(); break;
+      case StateValue::Type::kBool:
+        w.value(entry.value.b);
+        break;
+      case StateValue::Type::kInt:
+        w.value(entry.value.i);
+        break;
+      case StateValue::Type::kFloat:
+        w.value(entry.value.f);
+        break;
+      case StateValue::Type::kString:
+        w.value(entry.value.s);
+        break;
+      case StateValue::Type::kNil:
+        w.null();
+        break;
     }
     w.key("e").value(entry.expires_ms);
     w.end_object();

@@ -53,7 +53,8 @@ TEST_F(LuaRulesCliTest, ReplayRaisesThePolicyAnalyserAlertAsJson) {
  "requestParameters":{"userName":"mallory","policyName":"p","policyDocument":"%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22*%22%2C%22Resource%22%3A%22*%22%7D%5D%7D"}}
 ]}
 )");
-  const CliRun r = run({"replay", "--rules", kShippedRules, "--format", "cloudtrail", dir_ + "/trail.json"});
+  const CliRun r =
+      run({"replay", "--rules", kShippedRules, "--format", "cloudtrail", dir_ + "/trail.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_EQ(r.out_lines.size(), 1u) << r.out << r.err;
   simdjson::dom::parser parser;

@@ -308,7 +308,8 @@ rule { id = "globals", title = "t", sev = "SEV3", logsource = { product = "aws" 
   const auto status = loaded.set.matcher->status("globals");
   ASSERT_TRUE(status);
   EXPECT_EQ(status->errors, 1u);
-  EXPECT_NE(status->last_error.find("read-only after load"), std::string::npos) << status->last_error;
+  EXPECT_NE(status->last_error.find("read-only after load"), std::string::npos)
+      << status->last_error;
   EXPECT_NE(status->last_error.find("globals.lua:7"), std::string::npos) << status->last_error;
 }
 
@@ -423,7 +424,8 @@ rule { id = "auth", title = "t", sev = "SEV3", logsource = { product = "linux", 
   options.limits = lua_test::test_limits();
   // As the Sigma catalog routes: sshd lines are auth events too.
   options.hooks.routes = [](const LogSource& rule, const LogSource& event) {
-    const bool auth = event.product == "linux" && (event.service == "auth" || event.service == "sshd");
+    const bool auth =
+        event.product == "linux" && (event.service == "auth" || event.service == "sshd");
     return rule.product == event.product && (rule.service == event.service || auth);
   };
   Diagnostics diags;

@@ -69,7 +69,7 @@ TEST(LuaReMatchTest, InvalidPatternIsARuleError) {
 rule { id = "bad-re", title = "t", sev = "SEV3", logsource = { product = "aws" },
        match = function(event) return re_match("x", "(unclosed") end }
 )LUA",
-                                           limits, diags);
+                                          limits, diags);
   ASSERT_TRUE(inst) << lua_test::diag_text(diags);
   bool matched = false;
   const lua::CallOutcome out = inst->evaluate(0, json_event("{}"), 0, matched);

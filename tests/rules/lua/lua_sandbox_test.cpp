@@ -62,27 +62,26 @@ enum class Outcome {
 
 struct HostileCase {
   const char* name;
-  const char* rule;      // a whole rule file
+  const char* rule;  // a whole rule file
   Outcome outcome;
-  const char* expect;    // text expected in the error or diagnostic
+  const char* expect;         // text expected in the error or diagnostic
   uint64_t instructions = 0;  // budget override (0: the test default)
   int wall_ms = 0;            // wall-clock override
 };
 
 std::ostream& operator<<(std::ostream& os, const HostileCase& c) { return os << c.name; }
 
-#define MATCH_RULE(body)                                                                      \
-  "rule { id = \"hostile\", title = \"hostile\", sev = \"SEV1\", logsource = { product = "    \
+#define MATCH_RULE(body)                                                                   \
+  "rule { id = \"hostile\", title = \"hostile\", sev = \"SEV1\", logsource = { product = " \
   "\"aws\" },\n  match = function(event)\n" body "\n  end }\n"
-#define STATEFUL_RULE(body)                                                                   \
-  "rule { id = \"hostile\", title = \"hostile\", sev = \"SEV1\", logsource = { product = "    \
+#define STATEFUL_RULE(body)                                                                \
+  "rule { id = \"hostile\", title = \"hostile\", sev = \"SEV1\", logsource = { product = " \
   "\"aws\" },\n  on_event = function(event, state)\n" body "\n  end }\n"
 
 const HostileCase kCases[] = {
     {"infinite_loop", MATCH_RULE("while true do end"), Outcome::kLimit, "instruction budget"},
-    {"loop_of_pcall_loops",
-     MATCH_RULE("while true do pcall(function() while true do end end) end"), Outcome::kLimit,
-     "instruction budget"},
+    {"loop_of_pcall_loops", MATCH_RULE("while true do pcall(function() while true do end end) end"),
+     Outcome::kLimit, "instruction budget"},
     {"pcall_swallows_the_budget_error",
      MATCH_RULE("pcall(function() while true do end end) return true"), Outcome::kLimit,
      "instruction budget"},
@@ -95,23 +94,22 @@ const HostileCase kCases[] = {
      "instruction budget"},
     {"string_rep_memory_bomb", MATCH_RULE("local s = string.rep('x', 1 << 40) return #s > 0"),
      Outcome::kLimit, "memory cap"},
-    {"string_rep_bomb_inside_pcall",
-     MATCH_RULE("pcall(string.rep, 'x', 1 << 40) return true"), Outcome::kLimit, "memory cap"},
+    {"string_rep_bomb_inside_pcall", MATCH_RULE("pcall(string.rep, 'x', 1 << 40) return true"),
+     Outcome::kLimit, "memory cap"},
     {"string_doubling_bomb", MATCH_RULE("local s = 'x' for i = 1, 64 do s = s .. s end"),
      Outcome::kLimit, "memory cap", 1'000'000'000},
     {"table_growth_bomb", MATCH_RULE("local t = {} while true do t[#t + 1] = {} end"),
      Outcome::kLimit, "memory cap", 1'000'000'000},
     {"table_growth_bomb_in_budget",
      MATCH_RULE("local t = {} for i = 1, math.maxinteger do t[i] = i end"), Outcome::kLimit, ""},
-    {"deep_recursion",
-     MATCH_RULE("local function f(n) return f(n + 1) + 1 end return f(1)"), Outcome::kStopped,
-     ""},
+    {"deep_recursion", MATCH_RULE("local function f(n) return f(n + 1) + 1 end return f(1)"),
+     Outcome::kStopped, ""},
     {"deep_recursion_past_the_budget",
-     MATCH_RULE("local function f(n) return f(n + 1) + 1 end return f(1)"), Outcome::kStopped,
-     "", 1'000'000'000},
+     MATCH_RULE("local function f(n) return f(n + 1) + 1 end return f(1)"), Outcome::kStopped, "",
+     1'000'000'000},
     {"c_stack_recursion_through_pcall",
-     MATCH_RULE("local function f() local ok, e = pcall(f) error(e, 0) end f()"),
-     Outcome::kStopped, "stack overflow"},
+     MATCH_RULE("local function f() local ok, e = pcall(f) error(e, 0) end f()"), Outcome::kStopped,
+     "stack overflow"},
     {"io_open", MATCH_RULE("return io.open('/etc/passwd')"), Outcome::kError, "global 'io'"},
     {"os_execute", MATCH_RULE("return os.execute('id')"), Outcome::kError, "field 'execute'"},
     {"os_getenv", MATCH_RULE("return os.getenv('HOME')"), Outcome::kError, "field 'getenv'"},
@@ -126,8 +124,7 @@ const HostileCase kCases[] = {
      "field 'dump'"},
     {"string_dump_as_method", MATCH_RULE("return ('x').dump(function() end)"), Outcome::kError,
      "field 'dump'"},
-    {"debug_sethook", MATCH_RULE("debug.sethook() return true"), Outcome::kError,
-     "global 'debug'"},
+    {"debug_sethook", MATCH_RULE("debug.sethook() return true"), Outcome::kError, "global 'debug'"},
     {"setmetatable_on_globals", MATCH_RULE("setmetatable(_G, {}) return true"), Outcome::kError,
      "protected metatable"},
     {"setmetatable_on_string_library", MATCH_RULE("setmetatable(string, {}) return true"),
@@ -140,8 +137,8 @@ const HostileCase kCases[] = {
     {"reach_string_metatable", MATCH_RULE("getmetatable('').__index.rep = nil return true"),
      Outcome::kError, "boolean value"},
     {"coroutine_wrapped_loop",
-     MATCH_RULE("coroutine.wrap(function() while true do end end)() return true"),
-     Outcome::kError, "global 'coroutine'"},
+     MATCH_RULE("coroutine.wrap(function() while true do end end)() return true"), Outcome::kError,
+     "global 'coroutine'"},
     {"collectgarbage", MATCH_RULE("collectgarbage('stop') return true"), Outcome::kError,
      "global 'collectgarbage'"},
     {"gc_finalizer",
@@ -178,8 +175,7 @@ const HostileCase kCases[] = {
     {"bytecode_chunk", "\x1bLua\x54\x00 precompiled", Outcome::kLoad, "precompiled"},
     {"top_level_infinite_loop", "while true do end", Outcome::kLoad, "loading stopped"},
     {"top_level_io_open", "local f = io.open('/etc/passwd')", Outcome::kLoad, "global 'io'"},
-    {"top_level_coroutine",
-     "coroutine.wrap(function() while true do end end)()", Outcome::kLoad,
+    {"top_level_coroutine", "coroutine.wrap(function() while true do end end)()", Outcome::kLoad,
      "global 'coroutine'"},
 };
 
@@ -224,7 +220,8 @@ TEST_P(HostileRuleTest, IsStoppedQuarantinedAndCountedWhileOtherRulesAlert) {
       if (a.rule_id == LuaMatcher::kQuarantineRuleId) {
         ++quarantine_alerts;
         EXPECT_EQ(a.sev, Sev::kSev3);
-        EXPECT_EQ(a.group, (std::vector<std::pair<std::string, std::string>>{{"rule_id", "hostile"}}));
+        EXPECT_EQ(a.group,
+                  (std::vector<std::pair<std::string, std::string>>{{"rule_id", "hostile"}}));
         if (quarantined_at < 0) quarantined_at = i;
       }
     }
@@ -298,7 +295,8 @@ TEST(LuaSandboxTest, HostileRuleUnderConcurrentEvaluationStaysContained) {
 
 TEST(LuaSandboxTest, QuarantineEndsAfterQuarantineFor) {
   TempDir dir;
-  const auto file = dir.write("flaky.lua", MATCH_RULE("if event['fail'] then error('boom') end return true"));
+  const auto file =
+      dir.write("flaky.lua", MATCH_RULE("if event['fail'] then error('boom') end return true"));
   LuaLimits limits = lua_test::test_limits();
   limits.max_errors = 1;
   limits.quarantine_for = std::chrono::milliseconds(50);
@@ -317,7 +315,8 @@ TEST(LuaSandboxTest, QuarantineEndsAfterQuarantineFor) {
 
 TEST(LuaSandboxTest, RuleReRaisingErrorsBelowThresholdStaysEnabled) {
   TempDir dir;
-  const auto file = dir.write("flaky.lua", MATCH_RULE("if event['fail'] then error('boom') end return true"));
+  const auto file =
+      dir.write("flaky.lua", MATCH_RULE("if event['fail'] then error('boom') end return true"));
   auto loaded = lua_test::load({file});
   ASSERT_TRUE(loaded.set.matcher) << diag_text(loaded.diags);
   std::vector<Alert> alerts;
@@ -347,7 +346,8 @@ rule { id = "neighbour", title = "t", sev = "SEV3", logsource = { product = "aws
                                  alerts);
   }
   EXPECT_TRUE(loaded.set.matcher->status("hoarder")->quarantined);
-  EXPECT_NE(loaded.set.matcher->status("hoarder")->last_error.find("memory cap"), std::string::npos);
+  EXPECT_NE(loaded.set.matcher->status("hoarder")->last_error.find("memory cap"),
+            std::string::npos);
   EXPECT_EQ(count_rule(alerts, "neighbour"), 3u);
   EXPECT_EQ(loaded.set.matcher->status("neighbour")->errors, 0u);
 }

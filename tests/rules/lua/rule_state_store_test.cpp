@@ -59,9 +59,9 @@ TEST(RuleStateStoreTest, FullStoreDropsExpiredThenSoonestToExpire) {
   StateLimits limits;
   limits.max_keys = 3;
   RuleStateStore store("r", "", limits);
-  store.set("a", int_value(1), 0, 100);    // expires at 100
-  store.set("b", int_value(2), 0, 5000);   // 5000
-  store.set("c", int_value(3), 0, 3000);   // 3000
+  store.set("a", int_value(1), 0, 100);     // expires at 100
+  store.set("b", int_value(2), 0, 5000);    // 5000
+  store.set("c", int_value(3), 0, 3000);    // 3000
   store.set("d", int_value(4), 200, 5000);  // full: "a" has expired and goes
   EXPECT_EQ(store.size(), 3u);
   EXPECT_EQ(store.evictions(), 0u);
