@@ -349,6 +349,10 @@ int index_declared_rules(lua_State* L) {
     lua_setmetatable(L, -2);
     host.state_refs[r] = luaL_ref(L, LUA_REGISTRYINDEX);
   }
+  // The declarations (with their `tests`, possibly thousands of generated events) were read;
+  // only the functions are needed from here on.
+  lua_pushnil(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &kDeclsKey);
   return 0;
 }
 
