@@ -49,7 +49,8 @@ bool Agent::load_config() {
 }
 
 bool Agent::load_rules() {
-  RuleLoadResult result = tripline::load_rules(config_.rules, source_.directory());
+  RuleLoadResult result =
+      tripline::load_rules(config_.rules, source_.directory(), config_.agent.state_dir);
   report(result.diagnostics);
   if (!result.matcher) return false;
   matcher_ = std::move(result.matcher);
@@ -121,7 +122,7 @@ void Agent::reload() {
   report(diags);
   RuleLoadResult rules;
   if (!diags.has_errors()) {
-    rules = tripline::load_rules(fresh.rules, source_.directory());
+    rules = tripline::load_rules(fresh.rules, source_.directory(), config_.agent.state_dir);
     report(rules.diagnostics);
   }
   if (diags.has_errors() || !rules.matcher) {

@@ -6,6 +6,7 @@
 #include "agent/commands.h"
 #include "agent/config_source.h"
 #include "core/json_writer.h"
+#include "rules/lua/lua_rule_tests.h"
 #include "rules/rule_loader.h"
 #include "rules/sigma/rule_tests.h"
 
@@ -140,8 +141,17 @@ int test(const RulesArgs& args) {
     return kExitFailure;
   }
   const sigma::TestReport report = sigma::run_rule_tests(*r.rule_set);
-  std::cout << sigma::format_report(report, args.verbose);
-  return report.failed ? kExitFailure : kExitOk;
+  // Lua rules' `tests` tables run next to the YAML `tests:`, under one summary.
+  LuaTestReport lua;
+  if (r.lua_rules) lua = run_lua_rule_tests(*r.lua_rules);
+  std::cout << sigma::format_report(report, args.verbose, false)
+            << format_lua_test_report(lua, args.verbose, false) << "rules test: "
+            << report.rules + lua.rules << " rules, "
+            << report.passed + report.failed + lua.passed + lua.failed << " tests, "
+            << report.passed + lua.passed << " passed, " << report.failed + lua.failed
+            << " failed, " << report.rules_without_tests + lua.rules_without_tests
+            << " rules without tests\n";
+  return report.failed || lua.failed ? kExitFailure : kExitOk;
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <set>
 
 #include "core/metrics.h"
+#include "rules/lua/lua_rule_set.h"
+#include "rules/matcher_set.h"
 #include "rules/severity/severity_policy.h"
 #include "rules/sigma/field_mapping.h"
 #include "rules/sigma/rule_set.h"
@@ -24,6 +26,41 @@ bool is_rule_file(const fs::path& p) {
 bool hidden(const fs::path& p) {
   const std::string name = p.filename().string();
   return !name.empty() && name[0] == '.';
+}
+
+// --- Lua rules (rules/lua/) -------------------------------------------------------------------
+// They take part in what YAML rules do: the same logsource routing (the Sigma catalog, so sshd
+// lines reach linux/auth rules), the same severity policy, unique ids across both engines.
+
+std::string_view environment_of(const Event& event, const std::string& field) {
+  if (const InputInfo* in = event.input()) {
+    for (const auto& [name, value] : in->static_fields) {
+      if (name == field) return value;
+    }
+  }
+  return {};
+}
+
+std::shared_ptr<LuaRuleSet> load_lua(const std::vector<std::string>& files,
+                                     const RulesConfig& config, const RuleLoadOptions& options,
+                                     const sigma::CompileOptions& compile, Diagnostics& diags) {
+  LuaLoadOptions lua;
+  const YAML::Node& limits = config.limits;
+  lua.limits = read_lua_limits(limits && limits.IsMap() ? limits["lua"] : YAML::Node(),
+                               config.mark.file, diags);
+  lua.state_dir = options.state_dir;
+  std::shared_ptr<const SeverityPolicy> policy = compile.policy;
+  lua.hooks.grade = [policy](const LuaRuleInfo& rule, Sev requested, const Event& event) {
+    const auto graded = policy->for_rule(rule.id, "", "", requested, rule.tags);
+    return graded.depends_on_environment()
+               ? graded.resolve(environment_of(event, policy->environment_field()))
+               : graded.base();
+  };
+  std::shared_ptr<const sigma::LogSourceCatalog> catalog = compile.catalog;
+  lua.hooks.routes = [catalog](const LogSource& rule, const LogSource& event) {
+    return catalog->routes(rule, event);
+  };
+  return std::make_shared<LuaRuleSet>(load_lua_rules(files, lua, diags));
 }
 
 }  // namespace
@@ -91,31 +128,52 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
         std::make_shared<sigma::LogSourceCatalog>(sigma::LogSourceCatalog::builtin(diags));
 
     sigma::DocumentSet docs;
+    std::vector<std::string> lua_files;
     for (const std::string& file : collect_rule_files(config.paths, base_dir, config.mark, diags)) {
       if (fs::path(file).extension() == ".lua") {
-        diags.error("rules.lua-unsupported", file, 0, 0,
-                    "Lua rules are not supported by this build");
+        lua_files.push_back(file);
         continue;
       }
       sigma::read_file(file, docs, diags);
     }
     result.file_count = docs.files;
     std::shared_ptr<sigma::RuleSet> set = sigma::compile_rule_set(docs, compile, diags);
+    std::shared_ptr<LuaRuleSet> lua;
+    if (!lua_files.empty()) {
+      lua = load_lua(lua_files, config, options, compile, diags);
+      result.file_count += lua->file_count;
+      for (const LuaRuleInfo& rule : lua->rules) {
+        if (set && set->find(rule.id)) {
+          diags.error("rules.duplicate-id", rule.file, rule.mark.line, 0,
+                      "rule id '" + rule.id + "' is also the id or name of a YAML rule");
+        }
+      }
+    }
     if (!set || diags.has_errors()) return result;
     result.rule_count = set->rules.size();
     result.matcher = std::make_shared<sigma::SigmaMatcher>(set);
     result.rule_set = std::move(set);
+    if (lua) {
+      result.rule_count += lua->rules.size();
+      result.matcher = std::make_shared<MatcherSet>(
+          std::vector<std::shared_ptr<Matcher>>{result.matcher, lua->matcher});
+      result.lua_rules = std::move(lua);
+    }
   } catch (const std::exception& e) {
     diags.error("rules.internal", config.mark.file, config.mark.line, config.mark.column,
                 std::string("rule loading failed: ") + e.what());
     result.matcher.reset();
     result.rule_set.reset();
+    result.lua_rules.reset();
   }
   return result;
 }
 
-RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir) {
-  RuleLoadResult result = load_rules(config, base_dir, RuleLoadOptions{});
+RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir,
+                          const std::string& state_dir) {
+  RuleLoadOptions options;
+  options.state_dir = state_dir;
+  RuleLoadResult result = load_rules(config, base_dir, options);
   if (result.matcher) {
     Metrics::global().rules_loaded().Set(static_cast<double>(result.rule_count));
   }

@@ -13,6 +13,7 @@ namespace tripline {
 namespace sigma {
 class RuleSet;
 }
+struct LuaRuleSet;
 
 struct RuleLoadResult {
   std::shared_ptr<Matcher> matcher;  // null when any error was found (all-or-nothing)
@@ -21,19 +22,24 @@ struct RuleLoadResult {
   // The compiled Sigma rules behind `matcher` (null with it); `rules test` runs their tests.
   std::shared_ptr<const sigma::RuleSet> rule_set;
   size_t file_count = 0;  // rule files read
+  // The Lua rules (rules/lua/), null when there were none; `rules test` runs their tests.
+  std::shared_ptr<const LuaRuleSet> lua_rules;
 };
 
 struct RuleLoadOptions {
   // A Sigma `expand` placeholder without values in `placeholders` is an error for a deployment
   // (check, run, reload) but only a warning for `rules lint`, which knows no deployment.
   bool placeholders_required = true;
+  // Where stateful Lua rules persist their `state`; "" keeps it in memory (lint, test, replay).
+  std::string state_dir;
 };
 
 // Loads and compiles every rule file (.yml/.yaml Sigma, .lua) in `config.paths` (files or
 // directories, recursively; relative paths resolve against `base_dir`). Missing directories are
 // a warning, not an error, so a fresh host with no rules still starts. Sets
-// tripline_rules_loaded on success.
-RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir);
+// tripline_rules_loaded on success. `state_dir` is where stateful rules persist (the agent's).
+RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir,
+                          const std::string& state_dir = "");
 // The same without touching metrics, with options (lint, test).
 RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir,
                           const RuleLoadOptions& options);

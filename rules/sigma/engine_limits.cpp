@@ -9,6 +9,7 @@ EngineLimits read_limits(const YAML::Node& node, const std::string& file, Diagno
   if (!node.IsDefined() || node.IsNull()) return limits;
   YamlMap m(node, "rules.limits", file, diags);
   if (!m.valid()) return limits;
+  m.allow({"lua"});  // the Lua runtime's limits, read by rules/lua/lua_limits.h
   if (m.get_size("regex_max_mem", limits.regex_max_mem) &&
       (limits.regex_max_mem < (64ULL << 10) || limits.regex_max_mem > (1ULL << 30))) {
     m.error("regex_max_mem", "config.range", "rules.limits.regex_max_mem must be 64KiB..1GiB");

@@ -151,7 +151,7 @@ TestReport run_rule_tests(const RuleSet& set) {
   return report;
 }
 
-std::string format_report(const TestReport& report, bool verbose) {
+std::string format_report(const TestReport& report, bool verbose, bool summary) {
   std::string out;
   std::map<std::string, std::vector<const TestResult*>> by_file;
   std::vector<std::string> order;
@@ -174,6 +174,7 @@ std::string format_report(const TestReport& report, bool verbose) {
     }
     out += "\n";
   }
+  if (!summary) return out;
   out += "rules test: " + std::to_string(report.rules) + " rules, " +
          std::to_string(report.passed + report.failed) + " tests, " +
          std::to_string(report.passed) + " passed, " + std::to_string(report.failed) +

@@ -32,7 +32,8 @@ struct TestReport {
 TestReport run_rule_tests(const RuleSet& set);
 
 // promtool-like text: per file "Unit Testing:  FILE" then SUCCESS or FAILED with each failure
-// as file:line:col; a summary line at the end. `verbose` lists passing cases too.
-std::string format_report(const TestReport& report, bool verbose);
+// as file:line:col; a summary line at the end (unless `summary` is false: the caller sums up
+// several engines' reports). `verbose` lists passing cases too.
+std::string format_report(const TestReport& report, bool verbose, bool summary = true);
 
 }  // namespace tripline::sigma

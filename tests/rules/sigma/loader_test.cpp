@@ -111,11 +111,12 @@ TEST_F(RuleLoaderTest, DuplicateIdsAcrossFilesAreErrors) {
   EXPECT_TRUE(found);
 }
 
-TEST_F(RuleLoaderTest, LuaFilesAreReportedUntilTheLuaRuntimeExists) {
+TEST_F(RuleLoaderTest, LuaFileProblemsAreReportedWithTheirLine) {
   write("r.lua", "rule { id = 'x' }\n");
   RuleLoadResult r = load_rules(config({dir_.string()}), "");
   EXPECT_EQ(r.matcher, nullptr);
-  EXPECT_EQ(first_error(r.diagnostics).code, "rules.lua-unsupported");
+  EXPECT_EQ(first_error(r.diagnostics).code, "lua.rule");
+  EXPECT_EQ(first_error(r.diagnostics).line, 1);
 }
 
 TEST_F(RuleLoaderTest, PlaceholdersSeverityAndLimitsComeFromTheConfig) {
