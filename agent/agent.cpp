@@ -82,6 +82,23 @@ bool Agent::start_collectors() {
   return true;
 }
 
+bool Agent::start_metrics() {
+  if (!config_.metrics.enabled) return true;
+  Diagnostics diags;
+  metrics_server_ = std::make_unique<MetricsServer>(io_, config_.metrics,
+                                                    Metrics::global().registry(), diags);
+  report(diags);
+  std::string error;
+  if (!metrics_server_->valid() || !metrics_server_->start(error)) {
+    log::error("cannot serve metrics", {{"listen", config_.metrics.listen}, {"error", error}});
+    return false;
+  }
+  log::info("serving metrics", {{"listen", config_.metrics.listen},
+                                {"port", std::to_string(metrics_server_->port())},
+                                {"path", config_.metrics.path}});
+  return true;
+}
+
 void Agent::notify_ready() {
   sd_notify(0, "READY=1");
   log::info("tripline started", {{"version", kVersion},
@@ -140,7 +157,7 @@ void Agent::reload() {
 int Agent::run() {
   if (!load_config() || !load_rules() || !open_sinks()) return 1;
   start_pipeline();
-  if (!start_collectors()) {
+  if (!start_collectors() || !start_metrics()) {
     shutdown();
     return 1;
   }
@@ -161,6 +178,7 @@ void Agent::stop() {
 // queued (bounded by shutdown_timeout), and only then are checkpoints written.
 void Agent::shutdown() {
   if (!pipeline_) return;
+  if (metrics_server_) metrics_server_->stop();
   for (auto& c : collectors_) c->stop();
   std::atomic<bool> drained{false};
   std::thread watchdog([&] {

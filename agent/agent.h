@@ -10,6 +10,7 @@
 #include "collectors/collector.h"
 #include "config/config.h"
 #include "core/asio.h"
+#include "exporters/prometheus/metrics_server.h"
 
 namespace tripline {
 
@@ -31,6 +32,7 @@ class Agent {
   bool open_sinks();
   void start_pipeline();
   bool start_collectors();
+  bool start_metrics();
   void notify_ready();
   void reload();
   void shutdown();
@@ -46,6 +48,7 @@ class Agent {
   std::unique_ptr<AlertDispatcher> dispatcher_;
   std::unique_ptr<Pipeline> pipeline_;
   std::vector<std::unique_ptr<Collector>> collectors_;
+  std::unique_ptr<MetricsServer> metrics_server_;
 };
 
 }  // namespace tripline

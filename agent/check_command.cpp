@@ -5,6 +5,7 @@
 #include "agent/commands.h"
 #include "agent/components.h"
 #include "agent/config_source.h"
+#include "exporters/prometheus/metrics_server.h"
 #include "rules/rule_loader.h"
 
 namespace tripline {
@@ -23,7 +24,8 @@ int check_command(const std::vector<std::string>& args) {
   size_t rules = 0;
   if (!diags.has_errors()) {
     build_collectors(config, source.directory(), diags);
-    build_sinks(config, source.directory(), diags);
+    build_sinks(config, source.directory(), diags, /*validate_only=*/true);
+    MetricsServer::validate(config.metrics, diags);
     RuleLoadResult loaded = load_rules(config.rules, source.directory());
     diags.append(loaded.diagnostics);
     rules = loaded.rule_count;

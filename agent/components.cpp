@@ -35,10 +35,10 @@ std::vector<std::unique_ptr<Collector>> build_collectors(const Config& config,
 }
 
 std::vector<std::unique_ptr<Sink>> build_sinks(const Config& config, const std::string& config_dir,
-                                               Diagnostics& diags) {
+                                               Diagnostics& diags, bool validate_only) {
   SinkRegistry registry("output type");
   register_builtin_sinks(registry);
-  const SinkContext context{config.agent.host, config.agent.state_dir, config_dir};
+  const SinkContext context{config.agent.host, config.agent.state_dir, config_dir, validate_only};
   std::vector<std::unique_ptr<Sink>> out;
   for (const OutputConfig& output : config.outputs) {
     if (const auto* factory = find_factory(registry, output, "outputs", diags)) {

@@ -16,7 +16,8 @@ namespace tripline {
 std::vector<std::unique_ptr<Collector>> build_collectors(const Config& config,
                                                          const std::string& config_dir,
                                                          Diagnostics& diags);
+// With `validate_only` the sinks only check their config: no spool is opened, nothing connects.
 std::vector<std::unique_ptr<Sink>> build_sinks(const Config& config, const std::string& config_dir,
-                                               Diagnostics& diags);
+                                               Diagnostics& diags, bool validate_only = false);
 
 }  // namespace tripline

@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -103,7 +104,8 @@ class Event {
   TimePoint receive_time_{};
   TimePoint event_time_{};
   InputPosition position_;
-  mutable std::vector<CachedField> fields_;
+  // A deque: references returned by find() stay valid while later lookups add fields.
+  mutable std::deque<CachedField> fields_;
 };
 
 }  // namespace tripline

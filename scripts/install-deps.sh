@@ -2,15 +2,18 @@
 # Installs every Debian package Tripline builds, tests and benchmarks with. Idempotent; needs root
 # (or sudo). Servers used by integration tests are installed but not started or enabled.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev libboost-system-dev libsimdjson-dev libre2-dev libyaml-cpp-dev liblua5.4-dev
   libssl-dev zlib1g-dev libnats-dev libsystemd-dev prometheus-cpp-dev
-  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev libcrypt-dev
 )
 TEST_PACKAGES=(
   jq python3 procps psmisc curl ca-certificates openssl bc time gzip
+  prometheus prometheus-alertmanager nats-server rsyslog rsyslog-gnutls rsyslog-openssl
+  systemd-journal-remote nodejs npm
 )
 
 packages=("${BUILD_PACKAGES[@]}")
@@ -30,5 +33,20 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   # Services packaged with the test servers must not start on install (policy-rc.d would be the
   # Debian way inside a chroot; here the tests start their own instances on loopback).
+  # Server packages must not start system-wide instances on install: the tests start their own
+  # on loopback. policy-rc.d is Debian's switch for that; removed again afterwards.
+  policy=/usr/sbin/policy-rc.d
+  created_policy=""
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" > /dev/null
+    $SUDO chmod 755 "$policy"
+    created_policy=1
+  fi
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  [[ -z $created_policy ]] || $SUDO rm -f "$policy"
+fi
+
+if [[ "${1:-}" == "--with-test-tools" ]]; then
+  # s3rver (S3-compatible server for the cloudtrail_s3 integration tests), pinned by the lock file.
+  npm install --prefix tests/support/node --no-audit --no-fund --loglevel=error
 fi
