@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "collectors/s3/aws_credentials.h"
-#include "collectors/s3/http_client.h"
+#include "collectors/s3/object_store_http_client.h"
 
 namespace tripline {
 
@@ -37,7 +37,7 @@ struct S3ClientOptions {
   std::string region = "us-east-1";
   std::string bucket;
   bool path_style = false;  // /bucket/key instead of bucket.host/key
-  TlsClientOptions tls;
+  ObjectStoreTlsOptions tls;
   std::chrono::milliseconds timeout{30000};
   uint64_t max_object_bytes = 256ull << 20;
   int page_size = 1000;     // max-keys of each listing (S3 caps it at 1000)
@@ -66,7 +66,7 @@ class S3Client {
 
   S3ClientOptions options_;
   HttpUrl url_;  // the endpoint, with the bucket in the host name unless path style
-  HttpClient http_;
+  ObjectStoreHttpClient http_;
 };
 
 // "20240102T030405Z" for `t` (SigV4's x-amz-date).

@@ -12,7 +12,7 @@
 
 #include "collectors/cloudtrail_dir.h"
 #include "collectors/k8s_audit.h"
-#include "collectors/s3/http_client.h"
+#include "collectors/s3/object_store_http_client.h"
 #include "config/config.h"
 #include "tests/collectors/cloud/test_consumer.h"
 #include "tests/support/agent_process.h"
@@ -171,7 +171,7 @@ TEST(CloudAuditDataset, FalcoRecordedAuditEventsPassThroughTheWebhook) {
   HttpUrl url;
   std::string err;
   HttpUrl::parse("http://127.0.0.1:" + std::to_string(c->port()), url, err);
-  HttpClient http(url, {}, std::chrono::seconds(10), 1 << 20);
+  ObjectStoreHttpClient http(url, {}, std::chrono::seconds(10), 1 << 20);
   // The API server batches events; send them as batches of 10.
   for (size_t i = 0; i < items.size(); i += 10) {
     std::string body = R"({"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[)";

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "collectors/cloudtrail_s3.h"
-#include "collectors/s3/http_client.h"
+#include "collectors/s3/object_store_http_client.h"
 #include "collectors/s3/sigv4.h"
 #include "config/config.h"
 #include "core/digest.h"
@@ -33,7 +33,7 @@ bool put_object(int port, const std::string& bucket, const std::string& key,
   HttpUrl::parse(std::string(tls ? "https://localhost:" : "http://127.0.0.1:") +
                      std::to_string(port),
                  url, err);
-  HttpClient http(url, {ca, true}, std::chrono::seconds(10), 1 << 20);
+  ObjectStoreHttpClient http(url, {ca, true}, std::chrono::seconds(10), 1 << 20);
   SigV4Request r;
   r.method = "PUT";
   r.path = "/" + bucket + "/" + key;

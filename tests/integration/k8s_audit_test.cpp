@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "collectors/s3/http_client.h"
+#include "collectors/s3/object_store_http_client.h"
 #include "config/config.h"
 #include "tests/collectors/cloud/test_consumer.h"
 
@@ -74,12 +74,12 @@ class K8sAuditTest : public ::testing::Test {
     HttpUrl url;
     std::string err;
     HttpUrl::parse("https://localhost:" + std::to_string(collector_->port()), url, err);
-    TlsClientOptions tls{pki_ / "ca.pem", true, "", ""};
+    ObjectStoreTlsOptions tls{pki_ / "ca.pem", true, "", ""};
     if (client_cert) {
       tls.cert_file = pki_ / "client.pem";
       tls.key_file = pki_ / "client.key";
     }
-    HttpClient http(url, tls, std::chrono::seconds(10), 1 << 20);
+    ObjectStoreHttpClient http(url, tls, std::chrono::seconds(10), 1 << 20);
     std::vector<std::pair<std::string, std::string>> headers = {{"content-type", "application/json"}};
     if (!token.empty()) headers.emplace_back("authorization", "Bearer " + token);
     HttpResponse res;

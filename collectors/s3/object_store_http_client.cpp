@@ -1,7 +1,7 @@
 // clang-format off
 #include "core/asio.h"
 // clang-format on
-#include "collectors/s3/http_client.h"
+#include "collectors/s3/object_store_http_client.h"
 
 #include <openssl/ssl.h>
 
@@ -67,7 +67,7 @@ std::string HttpUrl::host_header() const {
   return h + ":" + port;
 }
 
-struct HttpClient::Impl {
+struct ObjectStoreHttpClient::Impl {
   asio::io_context ioc;
   ssl::context ctx{ssl::context::tls_client};
   std::chrono::milliseconds timeout;
@@ -197,7 +197,7 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(HttpUrl endpoint, TlsClientOptions tls, std::chrono::milliseconds timeout,
+ObjectStoreHttpClient::ObjectStoreHttpClient(HttpUrl endpoint, ObjectStoreTlsOptions tls, std::chrono::milliseconds timeout,
                        uint64_t max_body)
     : endpoint_(std::move(endpoint)), impl_(std::make_unique<Impl>()) {
   impl_->timeout = timeout;
@@ -218,11 +218,11 @@ HttpClient::HttpClient(HttpUrl endpoint, TlsClientOptions tls, std::chrono::mill
   }
 }
 
-HttpClient::~HttpClient() { close(); }
+ObjectStoreHttpClient::~ObjectStoreHttpClient() { close(); }
 
-void HttpClient::close() { impl_->reset(); }
+void ObjectStoreHttpClient::close() { impl_->reset(); }
 
-bool HttpClient::send(const std::string& method, const std::string& target,
+bool ObjectStoreHttpClient::send(const std::string& method, const std::string& target,
                       const std::vector<std::pair<std::string, std::string>>& headers,
                       HttpResponse& out, std::string& error, const std::string& body) {
   http::request<http::string_body> req;

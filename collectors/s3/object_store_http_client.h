@@ -21,7 +21,7 @@ struct HttpUrl {
   std::string host_header() const;
 };
 
-struct TlsClientOptions {
+struct ObjectStoreTlsOptions {
   std::string ca_file;  // PEM bundle; empty = the system store
   bool verify = true;   // verify the server certificate and its host name
   std::string cert_file, key_file;  // client certificate (mTLS); empty = none
@@ -37,13 +37,13 @@ struct HttpResponse {
 // collector thread. The connection is kept alive between requests; a request on a connection the
 // server has meanwhile closed is retried once on a fresh one. Every step (resolve, connect,
 // handshake, write, read) is bounded by `timeout`; bodies above `max_body` fail the request.
-class HttpClient {
+class ObjectStoreHttpClient {
  public:
-  HttpClient(HttpUrl endpoint, TlsClientOptions tls, std::chrono::milliseconds timeout,
+  ObjectStoreHttpClient(HttpUrl endpoint, ObjectStoreTlsOptions tls, std::chrono::milliseconds timeout,
              uint64_t max_body);
-  ~HttpClient();
-  HttpClient(const HttpClient&) = delete;
-  HttpClient& operator=(const HttpClient&) = delete;
+  ~ObjectStoreHttpClient();
+  ObjectStoreHttpClient(const ObjectStoreHttpClient&) = delete;
+  ObjectStoreHttpClient& operator=(const ObjectStoreHttpClient&) = delete;
 
   // Sends `method target` with `headers` (Host is added) and `body`. False with `error` on a
   // transport failure; any HTTP status is a success of the transport.
