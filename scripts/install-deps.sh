@@ -13,8 +13,12 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
   jq python3 procps psmisc curl ca-certificates openssl bc time gzip
   prometheus prometheus-alertmanager nats-server rsyslog rsyslog-gnutls rsyslog-openssl
-  systemd-journal-remote nodejs npm
+  systemd-journal-remote
 )
+# Node.js runs s3rver. A machine may already have Node from another source, whose npm conflicts
+# with Debian's npm package: only ask apt for them when the commands are missing.
+command -v node > /dev/null || TEST_PACKAGES+=(nodejs)
+command -v npm > /dev/null || TEST_PACKAGES+=(npm)
 
 packages=("${BUILD_PACKAGES[@]}")
 if [[ "${1:-}" == "--with-test-tools" ]]; then
