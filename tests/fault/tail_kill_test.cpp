@@ -170,10 +170,14 @@ TEST_F(TailKillTest, RotationAndRepeatedSigkillLoseNoLine) {
   }
   EXPECT_TRUE(missing.empty()) << "first missing seq: " << missing.front();
   EXPECT_EQ(d.distinct, size_t(total));
-  // Only what was delivered but not yet checkpointed at each kill may come twice: each torn alert
-  // line is re-delivered, nothing is seen three times.
-  EXPECT_LE(d.unparsable_lines, 5u);
-  for (uint32_t times : d.times_seen) ASSERT_LE(times, 2u);
+  // Duplicates come only from batches delivered but not yet checkpointed when a kill landed: at
+  // most what the pipeline holds in flight (queue_batches 64 + one batch per worker and one being
+  // built, 512 lines each) per kill. A batch re-delivered after one kill can be hit again by the
+  // next, so a line is seen at most once plus once per kill.
+  constexpr size_t kKills = 5, kInFlightLines = (64 + 2 + 1) * 512;
+  EXPECT_LE(d.unparsable_lines, kKills);
+  EXPECT_LE(d.duplicates, kKills * kInFlightLines);
+  for (uint32_t times : d.times_seen) ASSERT_LE(times, 1 + kKills);
   RecordProperty("duplicates", static_cast<int>(d.duplicates));
   std::printf("delivered %zu distinct, %zu duplicates after 5 kills\n", d.distinct, d.duplicates);
 }

@@ -65,7 +65,7 @@ class S3rverProcess {
     posix_spawn_file_actions_destroy(&actions);
     // s3rver prints "S3rver listening on 127.0.0.1:<port>" once it is ready.
     const std::regex ready("listening on [^:]+:(\\d+)");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);  // node starts slowly on a loaded CI box
     while (pid_ > 0 && std::chrono::steady_clock::now() < deadline) {
       std::ifstream in(log_);
       std::stringstream ss;
