@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 std::vector<std::string> numbered(int from, int count, size_t pad = 0) {
   std::vector<std::string> out;
   for (int i = from; i < from + count; ++i) {
-    char name[16];
+    char name[32];  // room for any int; the tests use 0..9999
     std::snprintf(name, sizeof name, "record-%04d", i);  // fixed width: 23 bytes framed
     out.push_back(name + std::string(pad, 'x'));
   }
