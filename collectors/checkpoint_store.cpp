@@ -1,5 +1,7 @@
 #include "collectors/checkpoint_store.h"
 
+#include "core/atomic_file.h"
+
 #include <fcntl.h>
 #include <simdjson.h>
 #include <sys/stat.h>
@@ -77,14 +79,6 @@ bool is_sha256_hex(std::string_view s) {
     if (hex_value(c) < 0) return false;
   }
   return true;
-}
-
-bool fsync_directory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
 }
 
 }  // namespace
@@ -193,45 +187,7 @@ CheckpointStore::LoadResult CheckpointStore::load(std::vector<FileCheckpoint>& o
 }
 
 bool CheckpointStore::write_atomically(const std::string& data, std::string& error) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  if (ec) {
-    error = "cannot create " + dir_ + ": " + ec.message();
-    return false;
-  }
-  const std::string tmp = file_ + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    error = "cannot create " + tmp + ": " + std::strerror(errno);
-    return false;
-  }
-  size_t off = 0;
-  while (off < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error = "cannot write " + tmp + ": " + std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    error = "cannot fsync " + tmp + ": " + std::strerror(errno);
-    ::close(fd);
-    return false;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), file_.c_str()) != 0) {
-    error = "cannot rename " + tmp + ": " + std::strerror(errno);
-    return false;
-  }
-  // The rename is only durable once the directory entry is.
-  if (!fsync_directory(dir_)) {
-    error = "cannot fsync " + dir_ + ": " + std::strerror(errno);
-    return false;
-  }
-  return true;
+  return write_file_atomically(file_, data, error);
 }
 
 bool CheckpointStore::save(const std::vector<FileCheckpoint>& files) {

@@ -1,5 +1,7 @@
 #include "collectors/cloud/cursor_store.h"
 
+#include "core/atomic_file.h"
+
 #include <fcntl.h>
 #include <simdjson.h>
 #include <unistd.h>
@@ -37,45 +39,9 @@ std::string file_name_for(const std::string& input) {
   return (out.empty() ? "%00" : out) + ".json";
 }
 
-bool write_fully(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-bool fsync_directory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// Write a temp file, fsync it, rename it over `file`, fsync the directory. Returns "" or why not.
-std::string write_atomically(const std::string& dir, const std::string& file,
-                             std::string_view data) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return "cannot create " + dir + ": " + ec.message();
-  const std::string tmp = file + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return "cannot create " + tmp + ": " + std::strerror(errno);
-  const bool written = write_fully(fd, data) && ::fsync(fd) == 0;
-  const int write_errno = errno;
-  if (::close(fd) != 0 || !written) {
-    return "cannot write " + tmp + ": " + std::strerror(written ? errno : write_errno);
-  }
-  if (::rename(tmp.c_str(), file.c_str()) != 0) {
-    return "cannot replace " + file + ": " + std::strerror(errno);
-  }
-  if (!fsync_directory(dir)) return "cannot sync " + dir + ": " + std::strerror(errno);
-  return "";
+std::string write_atomically(const std::string& file, std::string_view data) {
+  std::string error;
+  return write_file_atomically(file, data, error) ? std::string() : error;
 }
 
 }  // namespace
@@ -130,7 +96,7 @@ bool CursorStore::save(std::string_view state) {
   std::string data = w.take();
   data.push_back('\n');
 
-  const std::string error = write_atomically(dir_, file_, data);
+  const std::string error = write_atomically(file_, data);
   if (!error.empty()) {
     if (!failing_) log::error("checkpoint not saved", {{"input", input_}, {"error", error}});
     failing_ = true;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/digest.h"
 #include "core/json_writer.h"
 #include "core/log.h"
@@ -17,50 +18,6 @@ namespace tripline::lua {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool write_file_atomically(const std::string& path, const std::string& data, std::string& error) {
-  const fs::path target(path);
-  std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
-  if (ec) {
-    error = "cannot create " + target.parent_path().string() + ": " + ec.message();
-    return false;
-  }
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    error = "cannot create " + tmp + ": " + std::strerror(errno);
-    return false;
-  }
-  size_t off = 0;
-  while (off < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error = "cannot write " + tmp + ": " + std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    error = "cannot fsync " + tmp + ": " + std::strerror(errno);
-    ::close(fd);
-    return false;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = "cannot rename " + tmp + ": " + std::strerror(errno);
-    return false;
-  }
-  // The rename is durable once the directory entry is.
-  const int dfd = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return true;
-}
 
 const char* type_code(StateValue::Type t) {
   switch (t) {
