@@ -12,7 +12,7 @@
 
 #include "collectors/cloudtrail_dir.h"
 #include "collectors/k8s_audit.h"
-#include "collectors/s3/object_store_http_client.h"
+#include "net/http_client.h"
 #include "config/config.h"
 #include "tests/collectors/cloud/test_consumer.h"
 #include "tests/support/agent_process.h"
@@ -176,17 +176,18 @@ TEST(CloudAuditDataset, FalcoRecordedAuditEventsPassThroughTheWebhook) {
   for (int i = 0; i < 500 && c->port() == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  HttpUrl url;
+  Url url;
   std::string err;
-  HttpUrl::parse("http://127.0.0.1:" + std::to_string(c->port()), url, err);
-  ObjectStoreHttpClient http(url, {}, std::chrono::seconds(10), 1 << 20);
+  parse_url("http://127.0.0.1:" + std::to_string(c->port()), url, err);
+  auto http = HttpClient::create(url, {}, std::chrono::seconds(10), err);
+  ASSERT_TRUE(http) << err;
   // The API server batches events; send them as batches of 10.
   for (size_t i = 0; i < items.size(); i += 10) {
     std::string body = R"({"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[)";
     for (size_t j = i; j < std::min(items.size(), i + 10); ++j) body += (j > i ? "," : "") + items[j];
     body += "]}";
-    HttpResponse res;
-    ASSERT_TRUE(http.send("POST", "/k8s-audit", {{"authorization", "Bearer t"}}, res, err, body))
+    HttpClient::Response res;
+    ASSERT_TRUE(http->request("POST", "/k8s-audit", {{"authorization", "Bearer t"}}, "", body, res, err))
         << err;
     EXPECT_EQ(res.status, 200u) << res.body;
   }

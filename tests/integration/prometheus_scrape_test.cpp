@@ -4,7 +4,7 @@
 
 #include "core/metrics.h"
 #include "core/version.h"
-#include "exporters/net/beast.h"
+#include "net/beast.h"
 #include "exporters/prometheus/basic_auth.h"
 #include "exporters/prometheus/metrics_server.h"
 #include "tests/support/prometheus_server.h"

@@ -1,4 +1,4 @@
-#include "exporters/net/url.h"
+#include "net/url.h"
 
 namespace tripline {
 

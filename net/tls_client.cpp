@@ -1,4 +1,4 @@
-#include "exporters/net/tls_client.h"
+#include "net/tls_client.h"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "exporters/net/beast.h"
+#include "net/beast.h"
 
 namespace tripline {
 
