@@ -6,18 +6,24 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
 
 #include "config/yaml_map.h"
 #include "core/log.h"
 #include "exporters/delivery/spooled_sink.h"
+#include "exporters/file/chain.h"
 #include "exporters/fd_writer.h"
 
 namespace tripline {
 
 FileTransport::FileTransport(std::string name, std::string path, Fsync fsync,
-                             std::chrono::milliseconds interval)
-    : name_(std::move(name)), path_(std::move(path)), fsync_(fsync), fsync_interval_(interval) {}
+                             std::chrono::milliseconds interval, bool chain)
+    : name_(std::move(name)),
+      path_(std::move(path)),
+      fsync_(fsync),
+      fsync_interval_(interval),
+      chain_(chain) {}
 
 FileTransport::~FileTransport() { close(); }
 
@@ -31,6 +37,8 @@ std::unique_ptr<Sink> create_file_sink(const OutputConfig& config, const SinkCon
   m.get_enum("fsync", fsync, {"always", "interval", "never"});
   std::chrono::milliseconds interval{1000};
   m.get_duration("fsync_interval", interval);
+  bool chain = false;
+  m.get("chain", chain);
   DeliveryOptions delivery;
   read_delivery_options(m, config, diags, delivery);
   m.finish();
@@ -42,7 +50,7 @@ std::unique_ptr<Sink> create_file_sink(const OutputConfig& config, const SinkCon
                                          : FileTransport::Fsync::kInterval;
   return make_spooled_sink(
       config, context, delivery,
-      std::make_unique<FileTransport>(config.name, p.string(), policy, interval), diags);
+      std::make_unique<FileTransport>(config.name, p.string(), policy, interval, chain), diags);
 }
 
 bool FileTransport::ensure_open() {
@@ -69,7 +77,61 @@ bool FileTransport::ensure_open() {
     return false;
   }
   open_failed_logged_ = false;
-  terminate_torn_record();
+  if (!chain_) {
+    terminate_torn_record();
+    return true;
+  }
+  if (!resume_chain()) {
+    ::close(fd_);
+    fd_ = -1;
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// Offset of the last '\n' before `end` in the file, -1 when there is none. False on read errors.
+bool last_newline_before(int fd, off_t end, off_t& found) {
+  char block[16 * 1024];
+  found = -1;
+  while (end > 0) {
+    const off_t n = std::min<off_t>(end, static_cast<off_t>(sizeof block));
+    end -= n;
+    if (::pread(fd, block, static_cast<size_t>(n), end) != n) return false;
+    for (off_t i = n - 1; i >= 0; --i) {
+      if (block[i] == '\n') {
+        found = end + i;
+        return true;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool FileTransport::resume_chain() {
+  const off_t size = ::lseek(fd_, 0, SEEK_END);
+  off_t last_nl = -1;
+  if (size < 0 || !last_newline_before(fd_, size, last_nl)) return false;
+  if (last_nl + 1 < size) {
+    if (::ftruncate(fd_, last_nl + 1) != 0) return false;
+    log::warn("chained alert file ended in a torn record; cut it off (it is written again)",
+              {{"sink", name_}, {"path", path_}, {"bytes", std::to_string(size - last_nl - 1)}});
+  }
+  if (last_nl < 0) {
+    // An empty file: a rotated-away predecessor written by this process, else a new chain.
+    if (chain_head_.empty()) chain_head_ = chain_genesis_hash();
+    return true;
+  }
+  off_t prev_nl = -1;
+  if (!last_newline_before(fd_, last_nl, prev_nl)) return false;
+  std::string line(static_cast<size_t>(last_nl - prev_nl - 1), '\0');
+  if (::pread(fd_, line.data(), line.size(), prev_nl + 1) != static_cast<ssize_t>(line.size())) {
+    return false;
+  }
+  chain_head_ = chain_record_hash(line);
   return true;
 }
 
@@ -85,16 +147,25 @@ void FileTransport::terminate_torn_record() {
 SendResult FileTransport::send(std::span<const Alert> alerts) {
   if (!ensure_open()) return SendResult::retry("cannot open " + path_);
   std::string buffer;
+  std::string head = chain_head_;
   for (const Alert& a : alerts) {
-    buffer += a.to_json();
+    if (chain_) {
+      std::string line = chain_link(a.to_json(), head);
+      head = chain_record_hash(line);
+      buffer += line;
+    } else {
+      buffer += a.to_json();
+    }
     buffer.push_back('\n');
   }
   if (!write_all(fd_, buffer)) {
     const std::string error = std::strerror(errno);
     ::close(fd_);
     fd_ = -1;
+    // The next open takes the chain head from what actually reached the file.
     return SendResult::retry("write " + path_ + ": " + error);
   }
+  chain_head_ = std::move(head);
   dirty_ = true;
   const auto now = std::chrono::steady_clock::now();
   if (fsync_ == Fsync::kAlways ||
