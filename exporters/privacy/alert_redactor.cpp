@@ -90,7 +90,15 @@ void AlertRedactor::apply(Alert& alert) const {
   ValueScrubber scrubber(policy_.scrub_min_length);
   JsonRedactor redactor(selection, pseudonymizer, scrubber);
   std::vector<bool> readable(alert.events.size(), true);
-  for (size_t i = 0; i < alert.events.size(); ++i) readable[i] = redactor.collect(alert.events[i]);
+  for (size_t i = 0; i < alert.events.size(); ++i) {
+    readable[i] = redactor.collect(alert.events[i]);
+    // A JSON body rendered as text: its fields are only inside the raw line. If that cannot be
+    // read either, nothing says where its identifiers are, so the event is withheld.
+    std::string embedded;
+    if (readable[i] && JsonRedactor::embedded_json(alert.events[i], embedded)) {
+      readable[i] = redactor.collect(embedded);
+    }
+  }
   collect_pairs(alert.group, selection, pseudonymizer, scrubber);
   collect_pairs(alert.fields, selection, pseudonymizer, scrubber);
 

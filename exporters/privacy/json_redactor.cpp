@@ -153,6 +153,22 @@ bool JsonRedactor::walk(std::string_view json, JsonWriter* writer) {
 
 bool JsonRedactor::collect(std::string_view json) { return walk(json, nullptr); }
 
+bool JsonRedactor::embedded_json(std::string_view event_json, std::string& raw) {
+  thread_local od::parser parser;
+  const simdjson::padded_string padded(event_json);
+  od::document doc;
+  std::string_view original;
+  if (parser.iterate(padded).get(doc) || doc["event.original"].get_string().get(original)) {
+    return false;
+  }
+  const size_t first = original.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || (original[first] != '{' && original[first] != '[')) {
+    return false;
+  }
+  raw.assign(original);
+  return true;
+}
+
 bool JsonRedactor::rewrite(std::string_view json, std::string& out) {
   JsonWriter w;
   if (!walk(json, &w)) return false;

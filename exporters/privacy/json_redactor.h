@@ -38,6 +38,11 @@ class JsonRedactor {
   bool collect(std::string_view json);
   bool rewrite(std::string_view json, std::string& out);
 
+  // The raw line of a text-rendered event ({"event.original": ...}) when it is itself a JSON
+  // document: a JSON body that failed validation is rendered that way, and its fields must still
+  // be found. False when there is none.
+  static bool embedded_json(std::string_view event_json, std::string& raw);
+
   // The marker a dropped value leaves where it also appeared inside another string.
   static constexpr std::string_view kRedacted = "[redacted]";
 

@@ -15,7 +15,7 @@ namespace tripline {
 //     key_file: /etc/tripline/privacy.key   # HMAC-SHA256 key, >= 16 bytes; required to `hash`
 //     key_id: 2026-11                       # optional; default: a fingerprint of the key
 //     alert_id: keep | hmac                 # default keep
-//     scrub_min_length: 4                   # shorter values are replaced only as whole strings
+//     scrub_min_length: 4                   # shorter values are replaced only as whole words
 //     logsources:
 //       - logsource: linux/sshd             # or {product, service, category}; omitted = all
 //         hash: [user.name, source.ip]

@@ -9,8 +9,9 @@ namespace tripline {
 
 // Replaces known raw values wherever else they appear in an alert: a user name hashed in
 // `user.name` also sits inside `event.original`, `message` and maybe the title a rule built. A
-// value at least `min_substring` bytes long is replaced inside longer strings too; a shorter one
-// only where it is the whole string (a port "22" must not eat every "22" in a line).
+// value at least `min_substring` bytes long is replaced anywhere inside longer strings; a shorter
+// one only where it stands as a word of its own (a user "bob" in "for bob from", but not the
+// "22" inside "2022"); a one-byte value only where it is the whole string.
 // Replacement is one left-to-right pass over the input, longest match first, so a replacement is
 // never scanned again (a token's hex cannot be mistaken for a raw value).
 class ValueScrubber {
@@ -35,7 +36,11 @@ class ValueScrubber {
   size_t min_substring_;
   std::unordered_map<std::string, Entry> exact_;
   // Substring candidates by first byte, longest first.
-  std::array<std::vector<std::string>, 256> by_first_byte_;
+  struct Candidate {
+    std::string value;
+    bool whole_word;  // shorter than min_substring_: must stand between non-word bytes
+  };
+  std::array<std::vector<Candidate>, 256> by_first_byte_;
 };
 
 }  // namespace tripline

@@ -27,14 +27,18 @@ TEST(PseudonymizerTest, DifferentKeysGiveDifferentTokensAndKeyIds) {
   EXPECT_EQ(Pseudonymizer::default_key_id(k1).size(), 8u);
 }
 
-TEST(ValueScrubberTest, ReplacesLongValuesInsideStringsAndShortOnesOnlyWhole) {
+TEST(ValueScrubberTest, ReplacesLongValuesAnywhereAndShortOnesOnlyAsWords) {
   ValueScrubber s(4);
   s.add("root", "T1", true);
+  s.add("bob", "T2", true);
   s.add("22", "[redacted]", false);
-  EXPECT_EQ(s.scrub("Failed password for root from x port 22"),
-            "Failed password for T1 from x port 22");
+  s.add("x", "T3", true);
+  EXPECT_EQ(s.scrub("Failed password for bob from x port 22"),
+            "Failed password for T2 from x port [redacted]");
+  EXPECT_EQ(s.scrub("/rootfs bobby 2022 x22"), "/T1fs bobby 2022 x22");
+  EXPECT_EQ(s.scrub("{\"userName\":\"bob\"}"), "{\"userName\":\"T2\"}");
   EXPECT_EQ(s.scrub("22"), "[redacted]");
-  EXPECT_EQ(s.scrub("root"), "T1");
+  EXPECT_EQ(s.scrub("x"), "T3") << "one byte: only as the whole string";
 }
 
 TEST(ValueScrubberTest, PrefersTheLongestMatchAndNeverRescansReplacements) {
