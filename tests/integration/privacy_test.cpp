@@ -174,6 +174,12 @@ TEST_F(PrivacyEndToEnd, NoRawIdentifierReachesSpoolCheckpointsSelfLogOrSinkButTh
     }
   }
 
+  // The malformed line was logged by position, not content.
+  const std::string self_log = read_file(dir_ + "/agent.err");
+  EXPECT_NE(self_log.find(R"("msg":"line not parsed; counted in tripline_parse_errors_total","input":"app")"),
+            std::string::npos)
+      << self_log;
+
   const Pseudonymizer p(kKey, "it1");
   for (const char* value : {"zelda", "203.0.113.77", "mallory", "trudy-ct", "198.51.100.23",
                             "backdoor-victor", "eve-app", "192.0.2.55"}) {
@@ -201,7 +207,7 @@ TEST_F(PrivacyEndToEnd, CheckRejectsAHashListWithoutKeyWithFileAndLine) {
              "    - { logsource: linux/sshd, hash: [user.name] }\n");
   AgentProcess check({"check", "-c", dir_ + "/bad.yaml"}, dir_ + "/bad.out", dir_ + "/bad.err");
   EXPECT_EQ(check.wait(), 1);
-  EXPECT_NE(read_file(dir_ + "/bad.err").find("bad.yaml:2"), std::string::npos)
+  EXPECT_NE(read_file(dir_ + "/bad.err").find("bad.yaml:3:3: error[config.missing-key]"), std::string::npos)
       << read_file(dir_ + "/bad.err");
 }
 
