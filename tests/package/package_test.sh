@@ -4,6 +4,9 @@
 # asserts nothing is left. Runs only as root on a host without tripline installed; exit 77
 # (skipped) otherwise. Whatever happens midway, the EXIT trap purges what was installed.
 #   usage: package_test.sh BUILD_DIR
+# A host with leftovers of an agent run by hand (/var/lib/tripline from `tripline run` with the
+# default config) is skipped too, unless TRIPLINE_PACKAGE_TEST_SET_ASIDE=1: those folders are then
+# moved aside for the test and put back afterwards.
 set -uo pipefail
 
 build_dir=${1:?usage: package_test.sh BUILD_DIR}
@@ -17,8 +20,13 @@ if dpkg-query -W -f='${Status}' tripline 2> /dev/null | grep -q "installed\|conf
   skip "a tripline package is already on this host; refusing to touch it"
 fi
 getent passwd tripline > /dev/null && skip "user 'tripline' already exists; refusing to delete it"
+leftovers=()
 for p in /etc/tripline /var/lib/tripline /var/log/tripline; do
-  [[ -e $p ]] && skip "$p already exists; refusing to delete it"
+  if [[ -e $p ]]; then
+    [[ ${TRIPLINE_PACKAGE_TEST_SET_ASIDE:-} == 1 ]] ||
+      skip "$p already exists; refusing to delete it (TRIPLINE_PACKAGE_TEST_SET_ASIDE=1 moves it aside)"
+    leftovers+=("$p")
+  fi
 done
 
 work=$(mktemp -d /tmp/tripline-package-XXXXXX)
@@ -27,9 +35,18 @@ cleanup() {
   if [[ -n $installed ]]; then
     dpkg -P tripline > "$work/cleanup.log" 2>&1 || cat "$work/cleanup.log"
   fi
+  for p in "${leftovers[@]}"; do
+    rm -rf "$p"
+    mv "$work/aside/$(basename "$p")" "$p" && echo "put $p back"
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM  # through the EXIT trap: an interrupted run purges too
+mkdir -p "$work/aside"
+for p in "${leftovers[@]}"; do
+  mv "$p" "$work/aside/$(basename "$p")" && echo "moved $p aside"
+done
 
 # 1. Build.
 if ! (cd "$work" && cpack --config "$build_dir/CPackConfig.cmake" -B "$work/out" > cpack.log 2>&1); then
