@@ -4,9 +4,10 @@
 # asserts nothing is left. Runs only as root on a host without tripline installed; exit 77
 # (skipped) otherwise. Whatever happens midway, the EXIT trap purges what was installed.
 #   usage: package_test.sh BUILD_DIR
-# A host with leftovers of an agent run by hand (/var/lib/tripline from `tripline run` with the
-# default config) is skipped too, unless TRIPLINE_PACKAGE_TEST_SET_ASIDE=1: those folders are then
-# moved aside for the test and put back afterwards.
+# Leftovers of an agent run without the package (/var/lib/tripline from `tripline run` with the
+# default config, e.g. by scripts/run-agent.sh or another test) are moved aside for the test and
+# put back afterwards; TRIPLINE_PACKAGE_TEST_SET_ASIDE=0 skips instead. While a process holds a
+# file open in one of them (an agent running on that state), the test skips.
 set -uo pipefail
 
 build_dir=${1:?usage: package_test.sh BUILD_DIR}
@@ -16,15 +17,20 @@ failures=0
 
 [[ $(id -u) -eq 0 ]] || skip "needs root (dpkg -i / -P); run the package test as root"
 command -v dpkg > /dev/null || skip "not a dpkg-based system"
-if dpkg-query -W -f='${Status}' tripline 2> /dev/null | grep -q "installed\|config-files"; then
-  skip "a tripline package is already on this host; refusing to touch it"
+package_state() { dpkg-query -W -f='${db:Status-Status}' tripline 2> /dev/null; }
+state=$(package_state)
+if [[ -n $state && $state != not-installed ]]; then
+  skip "a tripline package is on this host ($state); refusing to touch it"
 fi
 getent passwd tripline > /dev/null && skip "user 'tripline' already exists; refusing to delete it"
 leftovers=()
 for p in /etc/tripline /var/lib/tripline /var/log/tripline; do
   if [[ -e $p ]]; then
-    [[ ${TRIPLINE_PACKAGE_TEST_SET_ASIDE:-} == 1 ]] ||
-      skip "$p already exists; refusing to delete it (TRIPLINE_PACKAGE_TEST_SET_ASIDE=1 moves it aside)"
+    [[ ${TRIPLINE_PACKAGE_TEST_SET_ASIDE:-1} == 1 ]] ||
+      skip "$p already exists and TRIPLINE_PACKAGE_TEST_SET_ASIDE=0"
+    if find /proc/[0-9]*/fd -lname "$p/*" -print -quit 2> /dev/null | grep -q .; then
+      skip "a process has files open below $p; not touching them"
+    fi
     leftovers+=("$p")
   fi
 done
@@ -45,7 +51,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM  # through the EXIT trap: an interrupted run purges too
 mkdir -p "$work/aside"
 for p in "${leftovers[@]}"; do
-  mv "$p" "$work/aside/$(basename "$p")" && echo "moved $p aside"
+  mv "$p" "$work/aside/$(basename "$p")" && echo "moved $p aside to $work/aside (put back at exit)"
 done
 
 # 1. Build.
@@ -121,7 +127,8 @@ dpkg -r tripline > "$work/remove.log" 2>&1 || { cat "$work/remove.log"; fail "dp
 # 7. Purge: nothing may be left.
 dpkg -P tripline > "$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "dpkg -P"; }
 installed=""
-dpkg-query -W tripline > /dev/null 2>&1 && fail "dpkg still knows tripline after purge"
+state=$(package_state)
+[[ -z $state || $state == not-installed ]] || fail "dpkg still has tripline ($state) after purge"
 for p in /etc/tripline /var/lib/tripline /var/log/tripline /usr/bin/tripline \
          /usr/share/doc/tripline /lib/systemd/system/tripline.service \
          /etc/systemd/system/tripline.service \
