@@ -165,7 +165,8 @@ void FileTailCollector::emit(TailedFile& file, const LineFramer::Line& line, Tim
     if (parse_error_logged_at_ == std::chrono::steady_clock::time_point{} ||
         steady - parse_error_logged_at_ >= std::chrono::minutes(1)) {
       log::warn("line not parsed; counted in tripline_parse_errors_total",
-                {{"input", input_->name}, {"file", file.origin},
+                {{"input", input_->name},
+                 {"file", file.origin},
                  {"offset", std::to_string(line.begin)},
                  {"errors_since_last_log", std::to_string(parse_errors_since_log_)}});
       parse_error_logged_at_ = steady;

@@ -4,16 +4,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 
 #include "config/yaml_map.h"
 #include "core/log.h"
 #include "exporters/delivery/spooled_sink.h"
-#include "exporters/file/chain.h"
 #include "exporters/fd_writer.h"
+#include "exporters/file/chain.h"
 
 namespace tripline {
 
@@ -45,7 +45,7 @@ std::unique_ptr<Sink> create_file_sink(const OutputConfig& config, const SinkCon
   if (diags.error_count() != errors_before) return nullptr;
   std::filesystem::path p(path);
   if (p.is_relative() && !context.config_dir.empty()) p = context.config_dir / p;
-  const auto policy = fsync == "always"   ? FileTransport::Fsync::kAlways
+  const auto policy = fsync == "always"  ? FileTransport::Fsync::kAlways
                       : fsync == "never" ? FileTransport::Fsync::kNever
                                          : FileTransport::Fsync::kInterval;
   return make_spooled_sink(
@@ -56,7 +56,8 @@ std::unique_ptr<Sink> create_file_sink(const OutputConfig& config, const SinkCon
 bool FileTransport::ensure_open() {
   if (fd_ >= 0) {
     // Reopen when the file was moved or deleted under us (log rotation).
-    struct stat by_fd {}, by_path {};
+    struct stat by_fd {
+    }, by_path{};
     if (::fstat(fd_, &by_fd) == 0 && ::stat(path_.c_str(), &by_path) == 0 &&
         by_fd.st_ino == by_path.st_ino && by_fd.st_dev == by_path.st_dev) {
       return true;
@@ -170,7 +171,8 @@ SendResult FileTransport::send(std::span<const Alert> alerts) {
   const auto now = std::chrono::steady_clock::now();
   if (fsync_ == Fsync::kAlways ||
       (fsync_ == Fsync::kInterval && now - last_sync_ >= fsync_interval_)) {
-    if (::fdatasync(fd_) != 0) return SendResult::retry("fsync " + path_ + ": " + std::strerror(errno));
+    if (::fdatasync(fd_) != 0)
+      return SendResult::retry("fsync " + path_ + ": " + std::strerror(errno));
     dirty_ = false;
     last_sync_ = now;
   }

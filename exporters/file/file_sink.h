@@ -24,8 +24,8 @@ class FileTransport : public Transport {
  public:
   enum class Fsync { kAlways, kInterval, kNever };
 
-  FileTransport(std::string name, std::string path, Fsync fsync,
-                std::chrono::milliseconds interval, bool chain = false);
+  FileTransport(std::string name, std::string path, Fsync fsync, std::chrono::milliseconds interval,
+                bool chain = false);
   ~FileTransport() override;
 
   SendResult send(std::span<const Alert> alerts) override;

@@ -109,9 +109,10 @@ void AlertRedactor::apply(Alert& alert) const {
       withheld_counter().Increment();
       static std::atomic<bool> warned{false};
       if (!warned.exchange(true)) {
-        log::warn("privacy: an alert event is not readable as JSON and was withheld (logged once; "
-                  "see tripline_privacy_events_withheld_total)",
-                  {{"rule_id", alert.rule_id}, {"alert_id", alert.alert_id}});
+        log::warn(
+            "privacy: an alert event is not readable as JSON and was withheld (logged once; "
+            "see tripline_privacy_events_withheld_total)",
+            {{"rule_id", alert.rule_id}, {"alert_id", alert.alert_id}});
       }
     }
     alert.events[i] = std::move(rewritten);
@@ -119,8 +120,8 @@ void AlertRedactor::apply(Alert& alert) const {
   rewrite_pairs(alert.group, selection, pseudonymizer, scrubber);
   rewrite_pairs(alert.fields, selection, pseudonymizer, scrubber);
   if (scrubber.empty()) return;
-  for (std::string* s : {&alert.title, &alert.host, &alert.trace_id, &alert.runbook,
-                         &alert.change_id}) {
+  for (std::string* s :
+       {&alert.title, &alert.host, &alert.trace_id, &alert.runbook, &alert.change_id}) {
     *s = scrubber.scrub(*s);
   }
 }

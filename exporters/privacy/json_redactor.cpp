@@ -108,7 +108,8 @@ class Walker {
     }
     if (kind == Kind::kString) {
       w_->value(scrubber_.scrub(text));
-    } else if (const std::string* replaced = scrubber_.exact(text); replaced && kind == Kind::kNumber) {
+    } else if (const std::string* replaced = scrubber_.exact(text);
+               replaced && kind == Kind::kNumber) {
       w_->value(*replaced);
     } else if (kind == Kind::kNumber) {
       w_->raw_json(text);

@@ -52,7 +52,8 @@ void read_rule(const YAML::Node& node, const std::string& what, const std::strin
     for (const std::string& path : *list) {
       const char* key = list == &rule.hash ? "hash" : "drop";
       if (path.empty() || path.front() == '.' || path.back() == '.') {
-        m.error(key, "config.value", what + "." + key + ": '" + path + "' is not a dotted field path");
+        m.error(key, "config.value",
+                what + "." + key + ": '" + path + "' is not a dotted field path");
       } else if (!seen.insert(path).second) {
         m.error(key, "config.value",
                 what + ": field '" + path + "' is listed twice (hash and drop exclude each other)");
@@ -95,8 +96,7 @@ bool PrivacyRule::applies_to(const LogSource& ls) const {
          (logsource.category.empty() || logsource.category == ls.category);
 }
 
-std::unique_ptr<PrivacyPolicy> read_privacy_policy(const YAML::Node& node,
-                                                   const std::string& file,
+std::unique_ptr<PrivacyPolicy> read_privacy_policy(const YAML::Node& node, const std::string& file,
                                                    const std::string& config_dir,
                                                    Diagnostics& diags) {
   if (!node.IsDefined() || node.IsNull()) return nullptr;
@@ -112,7 +112,8 @@ std::unique_ptr<PrivacyPolicy> read_privacy_policy(const YAML::Node& node,
   policy->hmac_alert_id = alert_id == "hmac";
   uint64_t min_length = policy->scrub_min_length;
   if (m.get("scrub_min_length", min_length)) {
-    if (min_length < 1) m.error("scrub_min_length", "config.range", "privacy.scrub_min_length must be >= 1");
+    if (min_length < 1)
+      m.error("scrub_min_length", "config.range", "privacy.scrub_min_length must be >= 1");
     policy->scrub_min_length = min_length;
   }
   YAML::Node rules = m.node("logsources");

@@ -38,8 +38,7 @@ struct PrivacyPolicy {
 
 // Reads and validates the section (file:line errors in `diags`). nullptr when the section is
 // absent or has errors. Relative key_file paths resolve against `config_dir`.
-std::unique_ptr<PrivacyPolicy> read_privacy_policy(const YAML::Node& node,
-                                                   const std::string& file,
+std::unique_ptr<PrivacyPolicy> read_privacy_policy(const YAML::Node& node, const std::string& file,
                                                    const std::string& config_dir,
                                                    Diagnostics& diags);
 

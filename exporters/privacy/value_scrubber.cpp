@@ -45,7 +45,8 @@ std::string ValueScrubber::scrub(std::string_view s) const {
     for (const Candidate& c : bucket) {
       if (s.compare(i, c.value.size(), c.value) != 0) continue;
       const size_t end = i + c.value.size();
-      if (c.whole_word && ((i > 0 && is_word_byte(s[i - 1])) || (end < s.size() && is_word_byte(s[end])))) {
+      if (c.whole_word &&
+          ((i > 0 && is_word_byte(s[i - 1])) || (end < s.size() && is_word_byte(s[end])))) {
         continue;
       }
       hit = &c.value;

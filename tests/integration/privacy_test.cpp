@@ -19,10 +19,18 @@ using testing::write_file;
 
 // Identifiers the inputs carry. None may reach a spool, a checkpoint, the self-log or a sink.
 const std::vector<std::string> kRawIdentifiers = {
-    "zelda", "mallory", "203.0.113.77", "203.0.113.78",             // sshd
-    "trudy-ct", "198.51.100.23", "AKIAEXAMPLETRUDY", "backdoor-victor",  // CloudTrail
-    "AIDAEXAMPLETRUDY", "trudy-laptop",                               //
-    "eve-app", "192.0.2.55",                                          // JSON lines
+    "zelda",
+    "mallory",
+    "203.0.113.77",
+    "203.0.113.78",  // sshd
+    "trudy-ct",
+    "198.51.100.23",
+    "AKIAEXAMPLETRUDY",
+    "backdoor-victor",  // CloudTrail
+    "AIDAEXAMPLETRUDY",
+    "trudy-laptop",  //
+    "eve-app",
+    "192.0.2.55",  // JSON lines
 };
 
 constexpr const char* kKey = "integration-test-key-0123456789abcdef";
@@ -70,7 +78,8 @@ class PrivacyEndToEnd : public ::testing::Test {
   void SetUp() override {
     dir_ = testing::make_temp_dir("privacy");
     ASSERT_FALSE(dir_.empty());
-    for (const char* d : {"/rules", "/app", "/ct/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/23"}) {
+    for (const char* d :
+         {"/rules", "/app", "/ct/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/23"}) {
       fs::create_directories(dir_ + d);
     }
     write_file(dir_ + "/privacy.key", kKey);
@@ -81,43 +90,57 @@ class PrivacyEndToEnd : public ::testing::Test {
                "port 52214 ssh2\n"
                "Nov 23 10:00:01 web1 sshd[4243]: Invalid user mallory from 203.0.113.78 port "
                "52215\n");
-    write_file(dir_ + "/ct/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/23/"
-                      "111122223333_CloudTrail_us-east-1_20261123T1000Z_abc.json",
+    write_file(dir_ +
+                   "/ct/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/23/"
+                   "111122223333_CloudTrail_us-east-1_20261123T1000Z_abc.json",
                kCloudTrail);
-    write_file(dir_ + "/app/app.jsonl",
-               R"({"ts":"2026-11-23T10:00:00Z","action":"login_failed","user":"eve-app","client_ip":"192.0.2.55"})"
-               "\n"
-               // Malformed: counted as a parse error, and its content must not be logged.
-               R"({"action":"login_failed","user":"eve-app","client_ip":"192.0.2.55",)"
-               "\n");
-    write_file(dir_ + "/tripline.yaml", "agent: { state_dir: " + dir_ + "/state }\n" +
-        "inputs:\n"
-        "  - { name: auth, type: file, paths: [" + dir_ + "/auth.log], format: syslog, "
-        "start_at: beginning }\n"
-        "  - { name: ct, type: cloudtrail, dir: " + dir_ + "/ct, poll_interval: 200ms }\n"
-        "  - { name: app, type: file, paths: [\"" + dir_ + "/app/*.jsonl\"], format: jsonl, "
-        "start_at: beginning, logsource: { product: myapp, service: audit } }\n"
-        "rules: { paths: [" + dir_ + "/rules] }\n"
-        "outputs:\n"
-        "  - { name: local, type: file, path: " + dir_ + "/alerts.jsonl, fsync: always, "
-        "chain: true }\n"
-        // Never reachable: its alerts stay in its spool for the test to read.
-        "  - { name: stuck, type: webhook, url: \"http://127.0.0.1:1/hook\", "
-        "drain_timeout: 100ms, retry: { initial_backoff: 50ms, max_backoff: 200ms } }\n"
-        "metrics: { enabled: false }\n"
-        "privacy:\n"
-        "  key_file: privacy.key\n"
-        "  key_id: it1\n"
-        "  logsources:\n"
-        "    - logsource: linux/sshd\n"
-        "      hash: [user.name, source.ip]\n"
-        "      drop: [source.port]\n"
-        "    - logsource: aws/cloudtrail\n"
-        "      hash: [sourceIPAddress, userIdentity.userName, userIdentity.arn,\n"
-        "             userIdentity.principalId, userIdentity.accessKeyId, requestParameters.userName]\n"
-        "      drop: [userAgent]\n"
-        "    - logsource: { product: myapp }\n"
-        "      hash: [user, client_ip]\n");
+    write_file(
+        dir_ + "/app/app.jsonl",
+        R"({"ts":"2026-11-23T10:00:00Z","action":"login_failed","user":"eve-app","client_ip":"192.0.2.55"})"
+        "\n"
+        // Malformed: counted as a parse error, and its content must not be logged.
+        R"({"action":"login_failed","user":"eve-app","client_ip":"192.0.2.55",)"
+        "\n");
+    write_file(dir_ + "/tripline.yaml",
+               "agent: { state_dir: " + dir_ + "/state }\n" +
+                   "inputs:\n"
+                   "  - { name: auth, type: file, paths: [" +
+                   dir_ +
+                   "/auth.log], format: syslog, "
+                   "start_at: beginning }\n"
+                   "  - { name: ct, type: cloudtrail, dir: " +
+                   dir_ +
+                   "/ct, poll_interval: 200ms }\n"
+                   "  - { name: app, type: file, paths: [\"" +
+                   dir_ +
+                   "/app/*.jsonl\"], format: jsonl, "
+                   "start_at: beginning, logsource: { product: myapp, service: audit } }\n"
+                   "rules: { paths: [" +
+                   dir_ +
+                   "/rules] }\n"
+                   "outputs:\n"
+                   "  - { name: local, type: file, path: " +
+                   dir_ +
+                   "/alerts.jsonl, fsync: always, "
+                   "chain: true }\n"
+                   // Never reachable: its alerts stay in its spool for the test to read.
+                   "  - { name: stuck, type: webhook, url: \"http://127.0.0.1:1/hook\", "
+                   "drain_timeout: 100ms, retry: { initial_backoff: 50ms, max_backoff: 200ms } }\n"
+                   "metrics: { enabled: false }\n"
+                   "privacy:\n"
+                   "  key_file: privacy.key\n"
+                   "  key_id: it1\n"
+                   "  logsources:\n"
+                   "    - logsource: linux/sshd\n"
+                   "      hash: [user.name, source.ip]\n"
+                   "      drop: [source.port]\n"
+                   "    - logsource: aws/cloudtrail\n"
+                   "      hash: [sourceIPAddress, userIdentity.userName, userIdentity.arn,\n"
+                   "             userIdentity.principalId, userIdentity.accessKeyId, "
+                   "requestParameters.userName]\n"
+                   "      drop: [userAgent]\n"
+                   "    - logsource: { product: myapp }\n"
+                   "      hash: [user, client_ip]\n");
   }
   void TearDown() override {
     if (!HasFailure()) fs::remove_all(dir_);
@@ -176,7 +199,8 @@ TEST_F(PrivacyEndToEnd, NoRawIdentifierReachesSpoolCheckpointsSelfLogOrSinkButTh
 
   // The malformed line was logged by position, not content.
   const std::string self_log = read_file(dir_ + "/agent.err");
-  EXPECT_NE(self_log.find(R"("msg":"line not parsed; counted in tripline_parse_errors_total","input":"app")"),
+  EXPECT_NE(self_log.find(
+                R"("msg":"line not parsed; counted in tripline_parse_errors_total","input":"app")"),
             std::string::npos)
       << self_log;
 
@@ -200,14 +224,15 @@ TEST_F(PrivacyEndToEnd, NoRawIdentifierReachesSpoolCheckpointsSelfLogOrSinkButTh
 }
 
 TEST_F(PrivacyEndToEnd, CheckRejectsAHashListWithoutKeyWithFileAndLine) {
-  write_file(dir_ + "/bad.yaml",
-             "agent: { state_dir: " + dir_ + "/state }\n"
-             "privacy:\n"
-             "  logsources:\n"
-             "    - { logsource: linux/sshd, hash: [user.name] }\n");
+  write_file(dir_ + "/bad.yaml", "agent: { state_dir: " + dir_ +
+                                     "/state }\n"
+                                     "privacy:\n"
+                                     "  logsources:\n"
+                                     "    - { logsource: linux/sshd, hash: [user.name] }\n");
   AgentProcess check({"check", "-c", dir_ + "/bad.yaml"}, dir_ + "/bad.out", dir_ + "/bad.err");
   EXPECT_EQ(check.wait(), 1);
-  EXPECT_NE(read_file(dir_ + "/bad.err").find("bad.yaml:3:3: error[config.missing-key]"), std::string::npos)
+  EXPECT_NE(read_file(dir_ + "/bad.err").find("bad.yaml:3:3: error[config.missing-key]"),
+            std::string::npos)
       << read_file(dir_ + "/bad.err");
 }
 

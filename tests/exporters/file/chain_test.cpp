@@ -23,7 +23,8 @@ std::vector<std::string> read_lines(const std::string& path) {
 }
 
 // Index (1-based) of the first line whose link is broken, 0 when the chain holds.
-size_t first_break(const std::vector<std::string>& lines, std::string anchor = chain_genesis_hash()) {
+size_t first_break(const std::vector<std::string>& lines,
+                   std::string anchor = chain_genesis_hash()) {
   ChainVerifier v(std::move(anchor));
   for (size_t i = 0; i < lines.size(); ++i) {
     if (!v.feed(lines[i])) return i + 1;

@@ -16,10 +16,10 @@ PrivacyPolicy policy() {
   p.key_id = "k1";
   p.scrub_min_length = 4;
   p.rules.push_back({{"linux", "sshd", ""}, {"user.name", "source.ip"}, {"source.port"}});
-  p.rules.push_back({{"aws", "cloudtrail", ""},
-                     {"sourceIPAddress", "userIdentity.userName", "userIdentity.arn",
-                      "resources.ARN"},
-                     {"userAgent", "requestParameters"}});
+  p.rules.push_back(
+      {{"aws", "cloudtrail", ""},
+       {"sourceIPAddress", "userIdentity.userName", "userIdentity.arn", "resources.ARN"},
+       {"userAgent", "requestParameters"}});
   return p;
 }
 
@@ -120,7 +120,9 @@ TEST(AlertRedactorTest, JsonBodyRenderedAsTextStillHasItsFieldsFoundAndScrubbed)
   // simdjson's DOM refuses integers past 64 bits, so render_event_json falls back to the text
   // layout with the whole body in event.original and message.
   auto in = std::make_shared<InputInfo>();
-  Event e(in, R"({"sourceIPAddress":"198.51.100.7","userIdentity":{"userName":"bob"},"big":123456789012345678901234567890})");
+  Event e(
+      in,
+      R"({"sourceIPAddress":"198.51.100.7","userIdentity":{"userName":"bob"},"big":123456789012345678901234567890})");
   e.set_body(Event::Body::kJson);
   e.set_logsource({"aws", "cloudtrail", ""});
   Alert a = alert_from_event(e, "ct-rule");

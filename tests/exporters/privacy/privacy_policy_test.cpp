@@ -74,10 +74,12 @@ TEST(PrivacyPolicyTest, ShortKeyAndUnreadableKeyAreErrors) {
   TempDir dir;
   write_key(dir / "short.key", "tooshort");
   Diagnostics d1;
-  EXPECT_FALSE(read("privacy: { key_file: short.key, logsources: [{ hash: [a] }] }", dir.path(), d1));
+  EXPECT_FALSE(
+      read("privacy: { key_file: short.key, logsources: [{ hash: [a] }] }", dir.path(), d1));
   EXPECT_NE(all(d1).find("at least 16 bytes"), std::string::npos) << all(d1);
   Diagnostics d2;
-  EXPECT_FALSE(read("privacy: { key_file: missing.key, logsources: [{ hash: [a] }] }", dir.path(), d2));
+  EXPECT_FALSE(
+      read("privacy: { key_file: missing.key, logsources: [{ hash: [a] }] }", dir.path(), d2));
   EXPECT_NE(all(d2).find("cannot read"), std::string::npos) << all(d2);
 }
 
