@@ -193,6 +193,12 @@ void FileTransport::close() {
     if (fsync_ != Fsync::kNever) ::fdatasync(fd_);
     ::close(fd_);
     fd_ = -1;
+    // The self-log (journald, shipped elsewhere) keeps the head out of reach of whoever can
+    // rewrite the file: a rewritten chain no longer ends in the head logged here.
+    if (chain_ && !chain_head_.empty()) {
+      log::info("chained alert file closed",
+                {{"sink", name_}, {"path", path_}, {"head_sha256", chain_head_}});
+    }
   }
 }
 

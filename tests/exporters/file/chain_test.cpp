@@ -63,6 +63,18 @@ TEST(AlertChain, EachLineLinksToTheHashOfThePreviousOneFromGenesis) {
   EXPECT_EQ(first_break(lines), 0u);
 }
 
+TEST(AlertChain, ClosingLogsTheHeadHash) {
+  testing::TempDir tmp;
+  auto t = chained(tmp / "a.jsonl");
+  send(t, 0, 2);
+  ::testing::internal::CaptureStderr();
+  t.close();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  const auto lines = read_lines(tmp / "a.jsonl");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(log.find("\"head_sha256\":\"" + sha256_hex(lines[1]) + "\""), std::string::npos) << log;
+}
+
 TEST(AlertChain, ContinuesAcrossARestartFromTheFilesLastLine) {
   testing::TempDir tmp;
   {
