@@ -71,7 +71,12 @@ class Walker {
         return true;
       }
       case od::json_type::number: {
-        leaf(simdjson::trim(v.raw_json_token()), action, Kind::kNumber);
+        // Copied as written (1.10 stays 1.10, big integers survive), so it must be checked: the
+        // on-demand type only looked at its first byte. get_double() accepts every JSON number.
+        const std::string_view raw = simdjson::trim(v.raw_json_token());
+        double ignored = 0;
+        if (v.get_double().get(ignored)) return false;
+        leaf(raw, action, Kind::kNumber);
         return true;
       }
       case od::json_type::boolean: {
@@ -80,10 +85,12 @@ class Walker {
         leaf(b ? "true" : "false", action, Kind::kBool);
         return true;
       }
-      case od::json_type::null:
-        if (v.is_null().error()) return false;
+      case od::json_type::null: {
+        bool is_null = false;
+        if (v.is_null().get(is_null) || !is_null) return false;
         if (w_) w_->null();
         return true;
+      }
     }
     return false;
   }

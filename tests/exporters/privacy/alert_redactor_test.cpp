@@ -205,5 +205,30 @@ TEST(AlertRedactorTest, WithoutKeyHashFieldsAreDroppedRatherThanLeaked) {
   EXPECT_EQ(json.find("hmac:"), std::string::npos);
 }
 
+TEST(AlertRedactorTest, DamagedEventsNeverCrashAndAlwaysLeaveValidJson) {
+  const AlertRedactor redactor(policy());
+  const std::string good = cloudtrail_alert().events[0];
+  std::vector<std::string> damaged;
+  for (size_t n = 0; n <= good.size(); n += 7) damaged.push_back(good.substr(0, n));
+  uint32_t seed = 12345;  // fixed: a failure reproduces
+  for (int i = 0; i < 2000; ++i) {
+    std::string s = good;
+    for (int flips = 0; flips < 3; ++flips) {
+      seed = seed * 1664525u + 1013904223u;
+      s[seed % s.size()] = static_cast<char>(seed >> 24);
+    }
+    damaged.push_back(std::move(s));
+  }
+  simdjson::dom::parser p;
+  for (const std::string& d : damaged) {
+    Alert a = cloudtrail_alert();
+    a.events = {d};
+    redactor.apply(a);
+    ASSERT_EQ(a.events.size(), 1u);
+    simdjson::dom::element doc;
+    ASSERT_EQ(p.parse(a.to_json()).get(doc), simdjson::SUCCESS) << "input: " << d;
+  }
+}
+
 }  // namespace
 }  // namespace tripline
