@@ -60,10 +60,16 @@ bool Agent::load_rules() {
 
 bool Agent::open_sinks() {
   Diagnostics diags;
+  // Privacy first: no sink may open (and replay its spool) under a policy that failed to load.
+  auto redactor = build_redactor(config_, source_.directory(), diags);
+  if (diags.has_errors()) {
+    report(diags);
+    return false;
+  }
   auto sinks = build_sinks(config_, source_.directory(), diags);
   report(diags);
   if (diags.has_errors()) return false;
-  dispatcher_ = std::make_unique<AlertDispatcher>(std::move(sinks));
+  dispatcher_ = std::make_unique<AlertDispatcher>(std::move(sinks), std::move(redactor));
   return true;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs the whole test suite: the Release build runs every
-# ctest label (unit, dataset, integration, fault); an ASan+UBSan build runs the unit tests again.
+# ctest label (unit, dataset, integration, fault, and package when root); an ASan+UBSan build runs
+# the unit tests again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-test-tools
