@@ -7,6 +7,7 @@
 #include "core/metrics.h"
 #include "rules/lua/lua_rule_set.h"
 #include "rules/matcher_set.h"
+#include "rules/severity/lifecycle_matcher.h"
 #include "rules/severity/severity_policy.h"
 #include "rules/sigma/field_mapping.h"
 #include "rules/sigma/rule_set.h"
@@ -61,6 +62,33 @@ std::shared_ptr<LuaRuleSet> load_lua(const std::vector<std::string>& files,
     return catalog->routes(rule, event);
   };
   return std::make_shared<LuaRuleSet>(load_lua_rules(files, lua, diags));
+}
+
+// What the alert lifecycle (rules/severity/) needs of every rule: name, tags, own throttle.
+std::unordered_map<std::string, LifecycleRule> lifecycle_rules(const sigma::RuleSet& set,
+                                                               const LuaRuleSet* lua) {
+  std::unordered_map<std::string, LifecycleRule> out;
+  for (const auto& r : set.rules) {
+    LifecycleRule& l = out[r->id];
+    l.name = r->name;
+    l.tags = r->tags;
+    if (r->throttle) l.throttle = ThrottleSpec{r->throttle->window, r->throttle->max_alerts};
+  }
+  for (const sigma::Correlation& c : set.correlations) {
+    const std::string& id = c.header.id.empty() ? c.header.name : c.header.id;
+    if (id.empty()) continue;
+    LifecycleRule& l = out[id];
+    l.name = c.header.name;
+    l.tags = c.header.tags;
+  }
+  if (lua) {
+    for (const LuaRuleInfo& r : lua->rules) {
+      LifecycleRule& l = out[r.id];
+      l.tags = r.tags;
+      if (r.throttle) l.throttle = ThrottleSpec{r.throttle->window, r.throttle->max_alerts};
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -159,6 +187,9 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
           std::vector<std::shared_ptr<Matcher>>{result.matcher, lua->matcher});
       result.lua_rules = std::move(lua);
     }
+    auto lifecycle = std::make_shared<AlertLifecycle>(
+        compile.policy, lifecycle_rules(*result.rule_set, result.lua_rules.get()));
+    result.matcher = std::make_shared<LifecycleMatcher>(result.matcher, std::move(lifecycle));
   } catch (const std::exception& e) {
     diags.error("rules.internal", config.mark.file, config.mark.line, config.mark.column,
                 std::string("rule loading failed: ") + e.what());

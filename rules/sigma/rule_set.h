@@ -54,6 +54,7 @@ class RuleSet {
   std::shared_ptr<const SeverityPolicy> policy;    // rules point into its overrides
   std::shared_ptr<const LogSourceCatalog> catalog;
   std::vector<Correlation> correlations;  // read and validated; compiled by the correlation hook
+  std::vector<Baseline> baselines;        // read and validated; compiled by the baseline hook
 
   // By Sigma id or name; null when absent.
   const CompiledRule* find(const std::string& id_or_name) const;
@@ -77,6 +78,8 @@ struct CompileOptions {
   // Compiles `set.correlations` on top of the compiled rules (issue: stateful detection). When
   // unset, correlation documents are reported as unsupported.
   std::function<bool(RuleSet& set, Diagnostics& diags)> correlation_compiler;
+  // Compiles `set.baselines` (rules/baseline/); unset: baseline documents are unsupported.
+  std::function<bool(RuleSet& set, Diagnostics& diags)> baseline_compiler;
 };
 
 // Compiles every document: rules (with their field mappings), filters applied to the rules they

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/alert.h"
+#include "rules/baseline/baseline_reader.h"
 #include "rules/sigma/reader_parts.h"
 
 namespace tripline::sigma {
@@ -147,6 +148,9 @@ void read_document(const YAML::Node& doc, const std::string& file, DocumentSet& 
   } else if (doc["correlation"].IsDefined()) {
     Correlation c;
     if (read_correlation(doc, file, diags, c)) out.correlations.push_back(std::move(c));
+  } else if (doc["baseline"].IsDefined() && !doc["detection"].IsDefined()) {
+    Baseline b;
+    if (baseline::read_baseline(doc, file, diags, b)) out.baselines.push_back(std::move(b));
   } else if (doc["filter"].IsDefined() && !doc["detection"].IsDefined()) {
     Filter f;
     if (read_filter(doc, file, diags, f)) out.filters.push_back(std::move(f));
@@ -156,7 +160,7 @@ void read_document(const YAML::Node& doc, const std::string& file, DocumentSet& 
   } else {
     error_at(diags, mark, "rules.document",
              "document is neither a rule (detection), a filter (filter), a correlation rule "
-             "(correlation) nor a logsource mapping (logsource_mapping)");
+             "(correlation), a baseline (baseline) nor a logsource mapping (logsource_mapping)");
   }
 }
 
