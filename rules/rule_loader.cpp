@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/metrics.h"
+#include "rules/baseline/baseline_compiler.h"
 #include "rules/lua/lua_rule_set.h"
 #include "rules/matcher_set.h"
 #include "rules/severity/lifecycle_matcher.h"
@@ -81,6 +82,13 @@ std::unordered_map<std::string, LifecycleRule> lifecycle_rules(const sigma::Rule
     l.name = c.header.name;
     l.tags = c.header.tags;
   }
+  for (const sigma::Baseline& b : set.baselines) {
+    const std::string& id = b.header.id.empty() ? b.header.name : b.header.id;
+    if (id.empty()) continue;
+    LifecycleRule& l = out[id];
+    l.name = b.header.name;
+    l.tags = b.header.tags;
+  }
   if (lua) {
     for (const LuaRuleInfo& r : lua->rules) {
       LifecycleRule& l = out[r.id];
@@ -155,6 +163,15 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
     compile.catalog =
         std::make_shared<sigma::LogSourceCatalog>(sigma::LogSourceCatalog::builtin(diags));
 
+    std::shared_ptr<baseline::BaselineEngine> baselines;
+    baseline::BaselineCompileOptions baseline_options;
+    baseline_options.registry = options.state_registry;
+    baseline_options.acquired = &result.state_keys;
+    compile.baseline_compiler = [&](sigma::RuleSet& set, Diagnostics& d) {
+      baselines = baseline::compile_baselines(set, baseline_options, d);
+      return baselines != nullptr;
+    };
+
     sigma::DocumentSet docs;
     std::vector<std::string> lua_files;
     for (const std::string& file : collect_rule_files(config.paths, base_dir, config.mark, diags)) {
@@ -178,8 +195,10 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
       }
     }
     if (!set || diags.has_errors()) return result;
-    result.rule_count = set->rules.size();
-    result.matcher = std::make_shared<sigma::SigmaMatcher>(set);
+    result.rule_count = set->rules.size() + set->baselines.size();
+    auto sigma_matcher = std::make_shared<sigma::SigmaMatcher>(set);
+    if (baselines) sigma_matcher->add_observer(baselines);
+    result.matcher = std::move(sigma_matcher);
     result.rule_set = std::move(set);
     if (lua) {
       result.rule_count += lua->rules.size();

@@ -13,6 +13,9 @@ namespace tripline {
 namespace sigma {
 class RuleSet;
 }
+namespace state {
+class StateRegistry;
+}
 struct LuaRuleSet;
 
 struct RuleLoadResult {
@@ -24,6 +27,9 @@ struct RuleLoadResult {
   size_t file_count = 0;  // rule files read
   // The Lua rules (rules/lua/), null when there were none; `rules test` runs their tests.
   std::shared_ptr<const LuaRuleSet> lua_rules;
+  // Keys of the rule states acquired from RuleLoadOptions::state_registry (baselines): what the
+  // agent retains once the set is in use.
+  std::vector<std::string> state_keys;
 };
 
 struct RuleLoadOptions {
@@ -32,6 +38,9 @@ struct RuleLoadOptions {
   bool placeholders_required = true;
   // Where stateful Lua rules persist their `state`; "" keeps it in memory (lint, test, replay).
   std::string state_dir;
+  // The agent-lifetime home of stateful rules' state (rules/state/); null keeps it in the
+  // matcher (lint, test, replay).
+  state::StateRegistry* state_registry = nullptr;
 };
 
 // Loads and compiles every rule file (.yml/.yaml Sigma, .lua) in `config.paths` (files or

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "lifecycle_test_util.h"
-#include "rules/sigma/sigma_test_util.h"
+#include "tests/rules/sigma/sigma_test_util.h"
 
 namespace tripline {
 namespace {

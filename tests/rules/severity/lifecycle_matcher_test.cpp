@@ -6,7 +6,7 @@
 
 #include "core/time_util.h"
 #include "rules/rule_loader.h"
-#include "rules/sigma/sigma_test_util.h"
+#include "tests/rules/sigma/sigma_test_util.h"
 #include "tests/support/temp_dir.h"
 
 namespace tripline {
