@@ -5,6 +5,8 @@
 #include <set>
 
 #include "core/metrics.h"
+#include "rules/correlation/correlation_compiler.h"
+#include "rules/correlation/correlation_engine.h"
 #include "rules/lua/lua_rule_set.h"
 #include "rules/matcher_set.h"
 #include "rules/severity/severity_policy.h"
@@ -126,6 +128,14 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
         std::make_shared<SeverityPolicy>(SeverityPolicy::read(config.severity, cfg_file, diags));
     compile.catalog =
         std::make_shared<sigma::LogSourceCatalog>(sigma::LogSourceCatalog::builtin(diags));
+    const correlation::CorrelationOptions correlation_options =
+        correlation::read_correlation_options(config.correlation, cfg_file, diags);
+    std::shared_ptr<correlation::CorrelationSet> correlations;
+    compile.correlation_compiler = [&](sigma::RuleSet& set, Diagnostics& d) {
+      correlations =
+          correlation::compile_correlations(set, correlation_options, options.state_registry, d);
+      return correlations != nullptr;
+    };
 
     sigma::DocumentSet docs;
     std::vector<std::string> lua_files;
@@ -151,7 +161,18 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
     }
     if (!set || diags.has_errors()) return result;
     result.rule_count = set->rules.size();
-    result.matcher = std::make_shared<sigma::SigmaMatcher>(set);
+    auto sigma_matcher = std::make_shared<sigma::SigmaMatcher>(set);
+    if (correlations) {
+      correlation::EngineOptions engine;
+      engine.options = correlation_options;
+      // With persisted state, windows still open at stop are judged after the restart.
+      engine.keep_open_windows =
+          options.state_registry && !options.state_registry->state_dir().empty();
+      sigma_matcher->add_observer(
+          std::make_shared<correlation::CorrelationEngine>(correlations, set->policy, engine));
+      result.state_keys.insert(correlations->state_keys.begin(), correlations->state_keys.end());
+    }
+    result.matcher = sigma_matcher;
     result.rule_set = std::move(set);
     if (lua) {
       result.rule_count += lua->rules.size();
@@ -165,14 +186,16 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
     result.matcher.reset();
     result.rule_set.reset();
     result.lua_rules.reset();
+    result.state_keys.clear();
   }
   return result;
 }
 
 RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir,
-                          const std::string& state_dir) {
+                          const std::string& state_dir, state::StateRegistry* state_registry) {
   RuleLoadOptions options;
   options.state_dir = state_dir;
+  options.state_registry = state_registry;
   RuleLoadResult result = load_rules(config, base_dir, options);
   if (result.matcher) {
     Metrics::global().rules_loaded().Set(static_cast<double>(result.rule_count));

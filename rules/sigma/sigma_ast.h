@@ -163,6 +163,12 @@ struct Correlation {
   std::vector<Alias> aliases;
   bool generate = false;
   SourceMark mark;  // of the correlation section
+  // Tripline extensions, as on rules.
+  std::string sev;
+  SourceMark sev_mark;
+  std::string runbook;
+  std::optional<Throttle> throttle;
+  std::vector<TestCase> tests;
 };
 
 // How Sigma field names map onto the events of one logsource (config/logsources/*.yml, or a
