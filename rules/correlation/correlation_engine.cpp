@@ -60,6 +60,18 @@ bool read_value(const Slot& slot, const Event& event, bool numeric, Entry& entry
   return ec == std::errc() && ptr == end && std::isfinite(entry.number);
 }
 
+// rsyslog's "message repeated N times: [...]" is one line standing for N events (the syslog
+// parser sets syslog.repeat_count): it weighs N in counts, as N lines would.
+uint32_t repeat_weight(const Event& event) {
+  static const FieldPath kRepeat("syslog.repeat_count");
+  const FieldValue* v = event.find(kRepeat);
+  if (!v || v->text.empty()) return 1;
+  uint32_t n = 0;
+  auto [ptr, ec] = std::from_chars(v->text.data(), v->text.data() + v->text.size(), n);
+  if (ec != std::errc() || ptr != v->text.data() + v->text.size() || n == 0) return 1;
+  return std::min<uint32_t>(n, 1'000'000);
+}
+
 }  // namespace
 
 std::string encode_group_key(const GroupValues& values) {
@@ -133,12 +145,14 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
     const int64_t t = to_ms(event.event_time());
     observe_time(t);
     GroupValues values;
+    const uint32_t weight = repeat_weight(event);
     for (const auto& [ci, si] : targets) {
       const CompiledCorrelation& c = *set_->correlations[ci];
       const Slot& slot = c.slots[si];
       Entry entry;
       entry.start_ms = entry.end_ms = t;
       entry.slot = static_cast<uint32_t>(si);
+      entry.count = weight;
       const bool needs_value = c.type == Type::kValueCount || c.type == Type::kValueSum ||
                                c.type == Type::kValueAvg || c.type == Type::kValuePercentile;
       if (needs_value &&
