@@ -129,10 +129,9 @@ CorrelationEngine::CorrelationEngine(std::shared_ptr<const CorrelationSet> set,
   sweep_every_ms_ = std::clamp<int64_t>(shortest / 4, 1'000, 60'000);
 }
 
-void CorrelationEngine::observe_time(int64_t t_ms) {
-  int64_t seen = clock_ms_.load(std::memory_order_relaxed);
-  while (t_ms > seen &&
-         !clock_ms_.compare_exchange_weak(seen, t_ms, std::memory_order_relaxed)) {
+void CorrelationEngine::raise_to(std::atomic<int64_t>& clock, int64_t t_ms) {
+  int64_t seen = clock.load(std::memory_order_relaxed);
+  while (t_ms > seen && !clock.compare_exchange_weak(seen, t_ms, std::memory_order_relaxed)) {
   }
 }
 
@@ -143,7 +142,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
   if (targets.empty()) return;
   try {
     const int64_t t = to_ms(event.event_time());
-    observe_time(t);
+    raise_to(clock_ms_, t);
     GroupValues values;
     const uint32_t weight = repeat_weight(event);
     for (const auto& [ci, si] : targets) {
@@ -293,8 +292,9 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
 }
 
 void CorrelationEngine::advance(TimePoint now, std::vector<Alert>& alerts) {
-  observe_time(to_ms(now));
-  const int64_t clock = clock_ms_.load(std::memory_order_relaxed);
+  raise_to(wall_ms_, to_ms(now));
+  const int64_t clock =
+      std::max(clock_ms_.load(std::memory_order_relaxed), wall_ms_.load(std::memory_order_relaxed));
   int64_t swept = swept_at_ms_.load(std::memory_order_relaxed);
   if (swept != kNoTime && clock - swept < sweep_every_ms_) return;
   // One thread sweeps; the others go on evaluating.
@@ -317,8 +317,11 @@ void CorrelationEngine::finish(std::vector<Alert>& alerts) {
 // Judges the windows that closed (all of them when `closing_all`), drops what expired.
 void CorrelationEngine::sweep(bool closing_all, std::vector<Alert>& alerts) {
   const int64_t clock = clock_ms_.load(std::memory_order_relaxed);
-  if (clock == kNoTime && !closing_all) return;
+  const int64_t close_clock = std::max(clock, wall_ms_.load(std::memory_order_relaxed));
+  if (close_clock == kNoTime && !closing_all) return;
+  // Expiry follows event time only; judging at close also follows the advance() clock.
   const int64_t horizon = clock == kNoTime ? kNoTime : clock - lateness_ms_;
+  const int64_t close_horizon = close_clock == kNoTime ? kNoTime : close_clock - lateness_ms_;
   const size_t cap = static_cast<size_t>(options_.options.alert_events);
   for (size_t ci = 0; ci < stores_.size(); ++ci) {
     const CompiledCorrelation& c = *set_->correlations[ci];
@@ -326,7 +329,7 @@ void CorrelationEngine::sweep(bool closing_all, std::vector<Alert>& alerts) {
     stores_[ci]->sweep([&](std::string_view key, GroupState& g) {
       if (!c.eager) {
         while (g.window_start != kNoTime &&
-               (closing_all || g.window_start + c.timespan_ms < horizon)) {
+               (closing_all || g.window_start + c.timespan_ms < close_horizon)) {
           if (std::optional<Fire> fire = judge_window(c, g, cap)) {
             due.push_back(Pending{ci, std::string(key), std::move(*fire), g.host, g.source});
           }

@@ -27,10 +27,12 @@ std::string encode_group_key(const GroupValues& values);
 bool decode_group_key(std::string_view key, GroupValues& out);
 
 // The correlation engine: a Sigma match observer that feeds every match of a referenced rule
-// into its correlations' group windows and raises correlation alerts. Event time drives it: the
-// clock is the newest event time seen (or the time advance() passes, whichever is later).
+// into its correlations' group windows and raises correlation alerts. Event time drives it.
 // Thread-safe: groups live in sharded stores (rules/state/), so threads evaluating events of
 // different groups do not wait on each other. Never throws.
+// Time: the event clock (newest event time) decides lateness and expiry; windows judged at close
+// are judged once the later of the event clock and the advance() clock is past their end plus
+// the lateness.
 class CorrelationEngine : public sigma::MatchObserver {
  public:
   CorrelationEngine(std::shared_ptr<const CorrelationSet> set,
@@ -57,7 +59,7 @@ class CorrelationEngine : public sigma::MatchObserver {
            std::string_view host, std::string_view source, std::vector<Alert>& alerts);
   void raise(Pending p, const Event* event, std::vector<Alert>& alerts);
   void sweep(bool closing_all, std::vector<Alert>& alerts);
-  void observe_time(int64_t t_ms);
+  static void raise_to(std::atomic<int64_t>& clock, int64_t t_ms);
 
   std::shared_ptr<const CorrelationSet> set_;
   std::shared_ptr<const SeverityPolicy> policy_;
@@ -65,7 +67,12 @@ class CorrelationEngine : public sigma::MatchObserver {
   std::vector<std::shared_ptr<GroupStore>> stores_;
   int64_t lateness_ms_;
   int64_t sweep_every_ms_;
+  // Newest event time seen: lateness and expiry are measured on it, so they do not depend on
+  // how fast events arrive (replay and live agree).
   std::atomic<int64_t> clock_ms_{kNoTime};
+  // Newest time advance() was given (wall clock live): closes windows judged at close while the
+  // input is quiet.
+  std::atomic<int64_t> wall_ms_{kNoTime};
   std::atomic<int64_t> swept_at_ms_{kNoTime};
 };
 
