@@ -6,6 +6,8 @@
 
 #include "core/metrics.h"
 #include "rules/baseline/baseline_compiler.h"
+#include "rules/correlation/correlation_compiler.h"
+#include "rules/correlation/correlation_engine.h"
 #include "rules/lua/lua_rule_set.h"
 #include "rules/matcher_set.h"
 #include "rules/severity/lifecycle_matcher.h"
@@ -14,6 +16,7 @@
 #include "rules/sigma/rule_set.h"
 #include "rules/sigma/sigma_matcher.h"
 #include "rules/sigma/yaml_reader.h"
+#include "rules/state/state_registry.h"
 
 namespace tripline {
 namespace {
@@ -162,6 +165,14 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
         std::make_shared<SeverityPolicy>(SeverityPolicy::read(config.severity, cfg_file, diags));
     compile.catalog =
         std::make_shared<sigma::LogSourceCatalog>(sigma::LogSourceCatalog::builtin(diags));
+    const correlation::CorrelationOptions correlation_options =
+        correlation::read_correlation_options(config.correlation, cfg_file, diags);
+    std::shared_ptr<correlation::CorrelationSet> correlations;
+    compile.correlation_compiler = [&](sigma::RuleSet& set, Diagnostics& d) {
+      correlations =
+          correlation::compile_correlations(set, correlation_options, options.state_registry, d);
+      return correlations != nullptr;
+    };
 
     std::shared_ptr<baseline::BaselineEngine> baselines;
     baseline::BaselineCompileOptions baseline_options;
@@ -197,8 +208,18 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
     if (!set || diags.has_errors()) return result;
     result.rule_count = set->rules.size() + set->baselines.size();
     auto sigma_matcher = std::make_shared<sigma::SigmaMatcher>(set);
+    if (correlations) {
+      correlation::EngineOptions engine;
+      engine.options = correlation_options;
+      // With persisted state, windows still open at stop are judged after the restart.
+      engine.keep_open_windows =
+          options.state_registry && !options.state_registry->state_dir().empty();
+      sigma_matcher->add_observer(
+          std::make_shared<correlation::CorrelationEngine>(correlations, set->policy, engine));
+      result.state_keys.insert(correlations->state_keys.begin(), correlations->state_keys.end());
+    }
     if (baselines) sigma_matcher->add_observer(baselines);
-    result.matcher = std::move(sigma_matcher);
+    result.matcher = sigma_matcher;
     result.rule_set = std::move(set);
     if (lua) {
       result.rule_count += lua->rules.size();
@@ -206,8 +227,18 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
           std::vector<std::shared_ptr<Matcher>>{result.matcher, lua->matcher});
       result.lua_rules = std::move(lua);
     }
+    // The lifecycle's tables outlive a reload, like rule state (rules/severity/lifecycle_state.h).
+    std::shared_ptr<LifecycleState> lifecycle_state;
+    if (options.state_registry) {
+      std::string key;
+      lifecycle_state = options.state_registry->acquire_as<LifecycleState>(
+          "lifecycle", "alert-lifecycle", "tables-v1",
+          [] { return std::make_shared<LifecycleState>(); }, &key);
+      if (lifecycle_state) result.state_keys.insert(key);
+    }
     auto lifecycle = std::make_shared<AlertLifecycle>(
-        compile.policy, lifecycle_rules(*result.rule_set, result.lua_rules.get()));
+        compile.policy, lifecycle_rules(*result.rule_set, result.lua_rules.get()),
+        std::move(lifecycle_state));
     result.matcher = std::make_shared<LifecycleMatcher>(result.matcher, std::move(lifecycle));
   } catch (const std::exception& e) {
     diags.error("rules.internal", config.mark.file, config.mark.line, config.mark.column,
@@ -215,14 +246,16 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
     result.matcher.reset();
     result.rule_set.reset();
     result.lua_rules.reset();
+    result.state_keys.clear();
   }
   return result;
 }
 
 RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir,
-                          const std::string& state_dir) {
+                          const std::string& state_dir, state::StateRegistry* state_registry) {
   RuleLoadOptions options;
   options.state_dir = state_dir;
+  options.state_registry = state_registry;
   RuleLoadResult result = load_rules(config, base_dir, options);
   if (result.matcher) {
     Metrics::global().rules_loaded().Set(static_cast<double>(result.rule_count));

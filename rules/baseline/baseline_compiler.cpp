@@ -24,7 +24,7 @@ std::shared_ptr<Store> store_for(const std::string& id, const sigma::Baseline& b
   std::string key;
   auto store = options.registry->acquire_as<Store>("baseline-" + b.type, id, baseline_digest(b),
                                                    make, &key);
-  if (options.acquired) options.acquired->push_back(key);
+  if (options.acquired) options.acquired->insert(key);
   return store ? store : make();
 }
 
@@ -78,6 +78,48 @@ std::string baseline_digest(const sigma::Baseline& b) {
   return sha256_hex(s, 32);
 }
 
+namespace {
+
+BaselineInfo info_for(const sigma::RuleSet& set, const sigma::Baseline& b) {
+  BaselineInfo info;
+  info.id = b.header.id.empty() ? b.header.name : b.header.id;
+  info.name = b.header.name;
+  info.title = b.header.title;
+  info.level = b.header.level;
+  info.runbook = b.runbook;
+  info.tags = b.header.tags;
+  info.policy = set.policy;
+  const std::optional<Sev> sev = b.sev.empty() ? std::nullopt : parse_sev(b.sev);
+  info.severity = set.policy->for_rule(info.id, info.name, info.level, sev, info.tags);
+  return info;
+}
+
+// Builds the engine of an already validated set: every reference resolves.
+std::shared_ptr<BaselineEngine> build_engine(const sigma::RuleSet& set,
+                                             const BaselineCompileOptions& options) {
+  std::vector<std::unique_ptr<BaselineRule>> rules;
+  std::vector<std::vector<BaselineEngine::Watch>> watches(set.rules.size());
+  for (const sigma::Baseline& b : set.baselines) {
+    std::unique_ptr<BaselineRule> rule = make_rule(info_for(set, b), b, options);
+    const auto watch = [&](const sigma::RuleRef& ref, Role role) {
+      const sigma::CompiledRule* target = set.find(ref.ref);
+      if (!target) return;
+      BaselineEngine::Watch w;
+      w.rule = rule.get();
+      w.role = role;
+      w.group_by = field_refs(set, *target, b.group_by);
+      w.value = field_refs(set, *target, b.fields);
+      watches[target->index].push_back(std::move(w));
+    };
+    for (const sigma::RuleRef& ref : b.rules) watch(ref, Role::kCount);
+    if (b.numerator) watch(*b.numerator, Role::kPart);
+    rules.push_back(std::move(rule));
+  }
+  return std::make_shared<BaselineEngine>(std::move(rules), std::move(watches));
+}
+
+}  // namespace
+
 std::shared_ptr<BaselineEngine> compile_baselines(sigma::RuleSet& set,
                                                   const BaselineCompileOptions& options,
                                                   Diagnostics& diags) {
@@ -87,65 +129,56 @@ std::shared_ptr<BaselineEngine> compile_baselines(sigma::RuleSet& set,
   for (const sigma::Correlation& c : set.correlations) {
     ids.insert(c.header.id.empty() ? c.header.name : c.header.id);
   }
-  std::vector<std::unique_ptr<BaselineRule>> rules;
-  std::vector<std::vector<BaselineEngine::Watch>> watches(set.rules.size());
+  std::vector<sigma::CompiledRule*> silenced;
   for (const sigma::Baseline& b : set.baselines) {
-    const size_t before = diags.error_count();
-    BaselineInfo info;
-    info.id = b.header.id.empty() ? b.header.name : b.header.id;
-    info.name = b.header.name;
-    info.title = b.header.title;
-    info.level = b.header.level;
-    info.runbook = b.runbook;
-    info.tags = b.header.tags;
-    info.policy = set.policy;
+    const std::string id = b.header.id.empty() ? b.header.name : b.header.id;
     const SourceMark& at = b.header.id_mark.line ? b.header.id_mark : b.header.mark;
-    if (info.id.empty()) {
+    if (id.empty()) {
       error_at(diags, b.header.mark, "rules.baseline", "a baseline rule needs an id or a name");
       continue;
     }
-    if (set.find(info.id) || (!info.name.empty() && set.find(info.name)) ||
-        !ids.insert(info.id).second) {
+    if (set.find(id) || (!b.header.name.empty() && set.find(b.header.name)) ||
+        !ids.insert(id).second) {
       error_at(diags, at, "rules.duplicate-id",
-               "baseline id '" + info.id + "' is already the id or name of another rule");
+               "baseline id '" + id + "' is already the id or name of another rule");
       continue;
     }
-    std::optional<Sev> sev;
-    if (!b.sev.empty()) {
-      sev = parse_sev(b.sev);
-      if (!sev) error_at(diags, b.sev_mark, "rules.sev", "'" + b.sev + "' is not SEV0..SEV4");
+    if (!b.sev.empty() && !parse_sev(b.sev)) {
+      error_at(diags, b.sev_mark, "rules.sev", "'" + b.sev + "' is not SEV0..SEV4");
     }
-    info.severity = set.policy->for_rule(info.id, info.name, info.level, sev, info.tags);
-
-    std::vector<std::pair<sigma::CompiledRule*, Role>> watched;
-    const auto resolve_ref = [&](const sigma::RuleRef& ref, Role role) {
+    std::vector<sigma::RuleRef> refs = b.rules;
+    if (b.numerator) refs.push_back(*b.numerator);
+    for (const sigma::RuleRef& ref : refs) {
       const sigma::CompiledRule* found = set.find(ref.ref);
-      sigma::CompiledRule* target = found ? set.rules[found->index].get() : nullptr;
-      if (!target) {
+      if (!found) {
         error_at(diags, ref.mark, "rules.baseline-ref",
                  "baseline '" + b.header.title + "' refers to unknown rule '" + ref.ref + "'");
-        return;
+      } else if (!b.generate) {
+        silenced.push_back(set.rules[found->index].get());
       }
-      watched.emplace_back(target, role);
-    };
-    for (const sigma::RuleRef& ref : b.rules) resolve_ref(ref, Role::kCount);
-    if (b.numerator) resolve_ref(*b.numerator, Role::kPart);
-    if (diags.error_count() != before) continue;
-
-    std::unique_ptr<BaselineRule> rule = make_rule(std::move(info), b, options);
-    for (auto& [target, role] : watched) {
-      BaselineEngine::Watch w;
-      w.rule = rule.get();
-      w.role = role;
-      w.group_by = field_refs(set, *target, b.group_by);
-      w.value = field_refs(set, *target, b.fields);
-      watches[target->index].push_back(std::move(w));
-      if (!b.generate) target->emit_alerts = false;
     }
-    rules.push_back(std::move(rule));
   }
   if (diags.error_count() != errors_before) return nullptr;
-  return std::make_shared<BaselineEngine>(std::move(rules), std::move(watches));
+  for (sigma::CompiledRule* r : silenced) r->emit_alerts = false;
+
+  std::shared_ptr<BaselineEngine> engine = build_engine(set, options);
+  // `rules test` runs the baselines' embedded tests like a correlation's, on fresh state.
+  for (const sigma::Baseline& b : set.baselines) {
+    const sigma::CompiledRule* first = set.find(b.rules.front().ref);
+    set.correlation_tests.push_back({b.header.id.empty() ? b.header.name : b.header.id,
+                                     b.header.title, b.header.file, first->logsource, b.tests});
+  }
+  auto before = std::move(set.make_test_observers);
+  const sigma::RuleSet* self = &set;
+  BaselineCompileOptions fresh;
+  fresh.limits = options.limits;
+  set.make_test_observers = [before, self, fresh] {
+    std::vector<std::shared_ptr<sigma::MatchObserver>> out;
+    if (before) out = before();
+    out.push_back(build_engine(*self, fresh));
+    return out;
+  };
+  return engine;
 }
 
 }  // namespace tripline::baseline

@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ struct BaselineCompileOptions {
   // engine (lint, rules test, tests).
   state::StateRegistry* registry = nullptr;
   // Registry keys of the states acquired (the agent retains exactly these after a reload).
-  std::vector<std::string>* acquired = nullptr;
+  std::set<std::string>* acquired = nullptr;
   state::StateLimits limits;  // max_keys unless the baseline sets its own
 };
 

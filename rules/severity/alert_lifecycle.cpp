@@ -43,9 +43,12 @@ std::string group_key(const Alert& alert) {
 }
 
 AlertLifecycle::AlertLifecycle(std::shared_ptr<const SeverityPolicy> policy,
-                               std::unordered_map<std::string, LifecycleRule> rules)
+                               std::unordered_map<std::string, LifecycleRule> rules,
+                               std::shared_ptr<LifecycleState> state)
     : policy_(std::move(policy)),
       config_(policy_->lifecycle()),
+      state_(state ? std::move(state) : std::make_shared<LifecycleState>()),
+      shards_(state_->shards),
       dedup_max_per_shard_(std::max<size_t>(1, config_.dedup_max_keys / kShards)),
       groups_max_per_shard_(std::max<size_t>(1, config_.max_groups / kShards)) {
   for (auto& [id, rule] : rules) {
@@ -55,10 +58,10 @@ AlertLifecycle::AlertLifecycle(std::shared_ptr<const SeverityPolicy> policy,
   }
 }
 
-AlertLifecycle::~AlertLifecycle() {
-  // The key gauge is process-wide; a reload replaces this instance.
+LifecycleState::~LifecycleState() {
+  // The key gauge is process-wide; a reload that changes nothing keeps this instance.
   size_t ids = 0, groups = 0;
-  for (Shard& s : shards_) {
+  for (Shard& s : shards) {
     ids += s.ids.size();
     groups += s.groups.size();
   }

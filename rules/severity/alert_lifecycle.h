@@ -14,6 +14,7 @@
 #include "core/alert.h"
 #include "core/event.h"
 #include "rules/severity/lifecycle_config.h"
+#include "rules/severity/lifecycle_state.h"
 #include "rules/severity/severity_policy.h"
 
 namespace tripline {
@@ -44,9 +45,10 @@ struct LifecycleRule {
 // evicted throttle window still emits its summary. Never throws.
 class AlertLifecycle {
  public:
+  // `state` carries the tables over from the previous rule set (null: fresh tables).
   AlertLifecycle(std::shared_ptr<const SeverityPolicy> policy,
-                 std::unordered_map<std::string, LifecycleRule> rules);
-  ~AlertLifecycle();
+                 std::unordered_map<std::string, LifecycleRule> rules,
+                 std::shared_ptr<LifecycleState> state = nullptr);
 
   // Rewrites alerts[from..]: the alerts rules produced for `event` (null when they came from
   // advance/finish). Dropped alerts are removed; summaries of windows they closed are appended.
@@ -66,30 +68,9 @@ class AlertLifecycle {
     const LifecycleConfig::Escalation* escalation = nullptr;
     bool approvable = false;
   };
-  struct GroupState {
-    std::string rule_id;
-    ThrottleSpec throttle;
-    bool open = false;
-    TimePoint start{}, end{};
-    uint64_t passed = 0;
-    uint64_t suppressed = 0;
-    uint64_t suppressed_events = 0;
-    Sev most_urgent_passed = Sev::kSev4;
-    std::optional<Alert> sample;  // first alert held back: what the summary describes
-    std::vector<TimePoint> firings;  // ring of the last escalation.count firing times
-    size_t next_firing = 0;
-    std::list<std::string>::iterator lru;
-  };
-  struct Shard {
-    std::mutex mutex;
-    std::unordered_map<std::string, TimePoint> ids;
-    std::deque<std::pair<TimePoint, std::string>> id_order;
-    TimePoint id_watermark{};
-    std::unordered_map<std::string, GroupState> groups;
-    std::list<std::string> group_lru;  // most recent first
-    std::multimap<TimePoint, std::string> due;  // window end → group key, when it held alerts
-  };
-  static constexpr size_t kShards = 16;
+  using Shard = LifecycleState::Shard;
+  using GroupState = LifecycleState::GroupState;
+  static constexpr size_t kShards = LifecycleState::kShards;
 
   const RuleRuntime& runtime_for(const Alert& alert);
   RuleRuntime resolve(const std::string& id, const std::string& name,
@@ -109,7 +90,8 @@ class AlertLifecycle {
   std::unordered_map<std::string, RuleRuntime> known_;
   std::shared_mutex unknown_mutex_;
   std::unordered_map<std::string, std::unique_ptr<RuleRuntime>> unknown_;
-  std::array<Shard, kShards> shards_;
+  std::shared_ptr<LifecycleState> state_;
+  std::array<Shard, kShards>& shards_;
   size_t dedup_max_per_shard_;
   size_t groups_max_per_shard_;
 };

@@ -163,6 +163,12 @@ struct Correlation {
   std::vector<Alias> aliases;
   bool generate = false;
   SourceMark mark;  // of the correlation section
+  // Tripline extensions, as on rules.
+  std::string sev;
+  SourceMark sev_mark;
+  std::string runbook;
+  std::optional<Throttle> throttle;
+  std::vector<TestCase> tests;
 };
 
 // Tripline extension `baseline:` (rules/baseline/): an anomaly rule over the matches of other

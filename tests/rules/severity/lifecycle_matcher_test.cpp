@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/time_util.h"
+#include "rules/state/state_registry.h"
 #include "rules/rule_loader.h"
 #include "tests/rules/sigma/sigma_test_util.h"
 #include "tests/support/temp_dir.h"
@@ -29,12 +30,14 @@ Event poke(int i, const std::string& time) {
   return e;
 }
 
-RuleLoadResult load(const testing::TempDir& dir, const std::string& severity_yaml = "{}") {
+RuleLoadResult load(const testing::TempDir& dir, const std::string& severity_yaml = "{}",
+                    state::StateRegistry* registry = nullptr) {
   std::ofstream(dir / "noisy.yml") << kThrottledRule;
   RulesConfig config;
   config.paths = {dir.path()};
   config.severity = YAML::Load(severity_yaml);
   RuleLoadOptions options;
+  options.state_registry = registry;
   return load_rules(config, "", options);
 }
 
@@ -71,6 +74,27 @@ TEST(LifecycleMatcher, AlertsAlreadyInTheVectorAreLeftAlone) {
   for (int i = 0; i < 3; ++i) r.matcher->evaluate(poke(i, "2026-11-23T10:00:00Z"), alerts);
   ASSERT_EQ(alerts.size(), 3u);
   EXPECT_EQ(alerts[0].alert_id, "earlier");
+}
+
+TEST(LifecycleMatcher, ReloadKeepsOpenThrottleWindowsAndTheirSummary) {
+  testing::TempDir dir;
+  state::StateRegistry registry;
+  RuleLoadResult before = load(dir, "{}", &registry);
+  ASSERT_TRUE(before.matcher);
+  std::vector<Alert> alerts;
+  for (int i = 0; i < 5; ++i) before.matcher->evaluate(poke(i, "2026-11-23T10:00:00Z"), alerts);
+  EXPECT_EQ(alerts.size(), 2u);
+  // SIGHUP: the same rules load again and take over.
+  RuleLoadResult after = load(dir, "{}", &registry);
+  ASSERT_TRUE(after.matcher);
+  alerts.clear();
+  after.matcher->evaluate(poke(9, "2026-11-23T10:01:00Z"), alerts);
+  EXPECT_TRUE(alerts.empty()) << "still inside the window opened before the reload";
+  after.matcher->evaluate(poke(0, "2026-11-23T10:00:00Z"), alerts);
+  EXPECT_TRUE(alerts.empty()) << "and the ids sent before the reload are still known";
+  after.matcher->finish(alerts);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].count, 4u) << "three held back before the reload, one after";
 }
 
 }  // namespace
