@@ -145,6 +145,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
     raise_to(clock_ms_, t);
     GroupValues values;
     const uint32_t weight = repeat_weight(event);
+    std::string rendered;
     for (const auto& [ci, si] : targets) {
       const CompiledCorrelation& c = *set_->correlations[ci];
       const Slot& slot = c.slots[si];
@@ -169,7 +170,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
           values.emplace_back(std::nullopt);
         }
       }
-      add(ci, si, encode_group_key(values), std::move(entry), &event, event.host(),
+      add(ci, encode_group_key(values), std::move(entry), &event, &rendered, event.host(),
           event.source(), alerts);
     }
   } catch (...) {
@@ -177,9 +178,9 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
   }
 }
 
-void CorrelationEngine::add(size_t ci, size_t /*slot*/, const std::string& key, Entry entry,
-                            const Event* event, std::string_view host, std::string_view source,
-                            std::vector<Alert>& alerts) {
+void CorrelationEngine::add(size_t ci, const std::string& key, Entry entry, const Event* event,
+                            std::string* rendered, std::string_view host,
+                            std::string_view source, std::vector<Alert>& alerts) {
   const CompiledCorrelation& c = *set_->correlations[ci];
   const int64_t clock = clock_ms_.load(std::memory_order_relaxed);
   const bool late = clock != kNoTime && entry.end_ms < clock - lateness_ms_;
@@ -199,13 +200,15 @@ void CorrelationEngine::add(size_t ci, size_t /*slot*/, const std::string& key, 
     } else if (entry.end_ms <= g.closed_until) {
       return !g.entries.empty() || g.window_start != kNoTime;  // its window was judged already
     }
-    if (event && entry.events.empty() && g.events_held() < cap) {
-      entry.events.push_back(render_event_json(*event));
+    if (event && rendered && entry.events.empty() && g.events_held() < cap) {
+      if (rendered->empty()) *rendered = render_event_json(*event);
+      entry.events.push_back(*rendered);
     }
-    const size_t before = g.entries.size();
-    const size_t p = insert_entry(c, g, std::move(entry));
-    overflow = g.entries.size() <= before && p == SIZE_MAX &&
-               (c.type != Type::kValueCount && c.type != Type::kTemporal);
+    size_t dropped = 0;
+    const size_t p = insert_entry(c, g, std::move(entry), &dropped);
+    // Counting correlations keep only their threshold by design; a drop is an overflow only
+    // where the configured bound, not the threshold, cut the window short.
+    overflow = dropped && c.max_entries == options_.options.max_events_per_group;
     if (p == SIZE_MAX) return true;
     if (!c.eager) {
       if (g.window_start == kNoTime || g.entries[p].start_ms < g.window_start) {
@@ -287,7 +290,8 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
     entry.slot = static_cast<uint32_t>(si);
     entry.count = static_cast<uint32_t>(std::min<uint64_t>(p.fire.count, UINT32_MAX));
     entry.events = p.fire.events;
-    add(ui, si, encode_group_key(up_values), std::move(entry), event, p.host, p.source, alerts);
+    add(ui, encode_group_key(up_values), std::move(entry), event, nullptr, p.host, p.source,
+        alerts);
   }
 }
 
