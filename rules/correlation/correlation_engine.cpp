@@ -123,6 +123,7 @@ CorrelationEngine::CorrelationEngine(std::shared_ptr<const CorrelationSet> set,
       stores_.push_back(c->store);
     }
     shortest = std::min(shortest, c->timespan_ms);
+    has_close_windows_ |= !c->eager;
   }
   // Expired groups are dropped in sweeps; a fraction of the shortest window keeps memory close
   // to what live windows need without walking every group on every advance().
@@ -144,6 +145,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
     const int64_t t = to_ms(event.event_time());
     raise_to(clock_ms_, t);
     GroupValues values;
+    matches_since_sweep_.fetch_add(1, std::memory_order_relaxed);
     const uint32_t weight = repeat_weight(event);
     std::string rendered;
     for (const auto& [ci, si] : targets) {
@@ -301,10 +303,21 @@ void CorrelationEngine::advance(TimePoint now, std::vector<Alert>& alerts) {
       std::max(clock_ms_.load(std::memory_order_relaxed), wall_ms_.load(std::memory_order_relaxed));
   int64_t swept = swept_at_ms_.load(std::memory_order_relaxed);
   if (swept != kNoTime && clock - swept < sweep_every_ms_) return;
+  // A sweep walks every group. Windows judged at close need it on time; eager correlations only
+  // to free expired groups (the LRU bound already caps them), so they are walked once the
+  // matches since the last walk are a quarter of their groups: amortised O(1) per match.
+  size_t eager_groups = 0;
+  for (size_t i = 0; i < stores_.size(); ++i) {
+    if (set_->correlations[i]->eager) eager_groups += stores_[i]->size();
+  }
+  const bool eager_due =
+      matches_since_sweep_.load(std::memory_order_relaxed) >= eager_groups / 4;
+  if (!eager_due && !has_close_windows_) return;
   // One thread sweeps; the others go on evaluating.
   if (!swept_at_ms_.compare_exchange_strong(swept, clock)) return;
+  if (eager_due) matches_since_sweep_.store(0, std::memory_order_relaxed);
   try {
-    sweep(false, alerts);
+    sweep(false, eager_due, alerts);
   } catch (...) {
   }
   for (auto& s : stores_) s->publish_metrics();
@@ -312,14 +325,14 @@ void CorrelationEngine::advance(TimePoint now, std::vector<Alert>& alerts) {
 
 void CorrelationEngine::finish(std::vector<Alert>& alerts) {
   try {
-    sweep(!options_.keep_open_windows, alerts);
+    sweep(!options_.keep_open_windows, true, alerts);
   } catch (...) {
   }
   for (auto& s : stores_) s->publish_metrics();
 }
 
 // Judges the windows that closed (all of them when `closing_all`), drops what expired.
-void CorrelationEngine::sweep(bool closing_all, std::vector<Alert>& alerts) {
+void CorrelationEngine::sweep(bool closing_all, bool with_eager, std::vector<Alert>& alerts) {
   const int64_t clock = clock_ms_.load(std::memory_order_relaxed);
   const int64_t close_clock = std::max(clock, wall_ms_.load(std::memory_order_relaxed));
   if (close_clock == kNoTime && !closing_all) return;
@@ -329,6 +342,7 @@ void CorrelationEngine::sweep(bool closing_all, std::vector<Alert>& alerts) {
   const size_t cap = static_cast<size_t>(options_.options.alert_events);
   for (size_t ci = 0; ci < stores_.size(); ++ci) {
     const CompiledCorrelation& c = *set_->correlations[ci];
+    if (c.eager && !with_eager) continue;
     std::vector<Pending> due;
     stores_[ci]->sweep([&](std::string_view key, GroupState& g) {
       if (!c.eager) {
