@@ -123,6 +123,7 @@ CorrelationEngine::CorrelationEngine(std::shared_ptr<const CorrelationSet> set,
       stores_.push_back(c->store);
     }
     shortest = std::min(shortest, c->timespan_ms);
+    has_close_windows_ |= !c->eager;
   }
   // Expired groups are dropped in sweeps; a fraction of the shortest window keeps memory close
   // to what live windows need without walking every group on every advance().
@@ -144,7 +145,9 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
     const int64_t t = to_ms(event.event_time());
     raise_to(clock_ms_, t);
     GroupValues values;
+    matches_since_sweep_.fetch_add(1, std::memory_order_relaxed);
     const uint32_t weight = repeat_weight(event);
+    std::string rendered;
     for (const auto& [ci, si] : targets) {
       const CompiledCorrelation& c = *set_->correlations[ci];
       const Slot& slot = c.slots[si];
@@ -169,7 +172,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
           values.emplace_back(std::nullopt);
         }
       }
-      add(ci, si, encode_group_key(values), std::move(entry), &event, event.host(),
+      add(ci, encode_group_key(values), std::move(entry), &event, &rendered, event.host(),
           event.source(), alerts);
     }
   } catch (...) {
@@ -177,9 +180,9 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
   }
 }
 
-void CorrelationEngine::add(size_t ci, size_t /*slot*/, const std::string& key, Entry entry,
-                            const Event* event, std::string_view host, std::string_view source,
-                            std::vector<Alert>& alerts) {
+void CorrelationEngine::add(size_t ci, const std::string& key, Entry entry, const Event* event,
+                            std::string* rendered, std::string_view host,
+                            std::string_view source, std::vector<Alert>& alerts) {
   const CompiledCorrelation& c = *set_->correlations[ci];
   const int64_t clock = clock_ms_.load(std::memory_order_relaxed);
   const bool late = clock != kNoTime && entry.end_ms < clock - lateness_ms_;
@@ -199,13 +202,15 @@ void CorrelationEngine::add(size_t ci, size_t /*slot*/, const std::string& key, 
     } else if (entry.end_ms <= g.closed_until) {
       return !g.entries.empty() || g.window_start != kNoTime;  // its window was judged already
     }
-    if (event && entry.events.empty() && g.events_held() < cap) {
-      entry.events.push_back(render_event_json(*event));
+    if (event && rendered && entry.events.empty() && g.events_held() < cap) {
+      if (rendered->empty()) *rendered = render_event_json(*event);
+      entry.events.push_back(*rendered);
     }
-    const size_t before = g.entries.size();
-    const size_t p = insert_entry(c, g, std::move(entry));
-    overflow = g.entries.size() <= before && p == SIZE_MAX &&
-               (c.type != Type::kValueCount && c.type != Type::kTemporal);
+    size_t dropped = 0;
+    const size_t p = insert_entry(c, g, std::move(entry), &dropped);
+    // Counting correlations keep only their threshold by design; a drop is an overflow only
+    // where the configured bound, not the threshold, cut the window short.
+    overflow = dropped && c.max_entries == options_.options.max_events_per_group;
     if (p == SIZE_MAX) return true;
     if (!c.eager) {
       if (g.window_start == kNoTime || g.entries[p].start_ms < g.window_start) {
@@ -287,7 +292,8 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
     entry.slot = static_cast<uint32_t>(si);
     entry.count = static_cast<uint32_t>(std::min<uint64_t>(p.fire.count, UINT32_MAX));
     entry.events = p.fire.events;
-    add(ui, si, encode_group_key(up_values), std::move(entry), event, p.host, p.source, alerts);
+    add(ui, encode_group_key(up_values), std::move(entry), event, nullptr, p.host, p.source,
+        alerts);
   }
 }
 
@@ -297,10 +303,21 @@ void CorrelationEngine::advance(TimePoint now, std::vector<Alert>& alerts) {
       std::max(clock_ms_.load(std::memory_order_relaxed), wall_ms_.load(std::memory_order_relaxed));
   int64_t swept = swept_at_ms_.load(std::memory_order_relaxed);
   if (swept != kNoTime && clock - swept < sweep_every_ms_) return;
+  // A sweep walks every group. Windows judged at close need it on time; eager correlations only
+  // to free expired groups (the LRU bound already caps them), so they are walked once the
+  // matches since the last walk are a quarter of their groups: amortised O(1) per match.
+  size_t eager_groups = 0;
+  for (size_t i = 0; i < stores_.size(); ++i) {
+    if (set_->correlations[i]->eager) eager_groups += stores_[i]->size();
+  }
+  const bool eager_due =
+      matches_since_sweep_.load(std::memory_order_relaxed) >= eager_groups / 4;
+  if (!eager_due && !has_close_windows_) return;
   // One thread sweeps; the others go on evaluating.
   if (!swept_at_ms_.compare_exchange_strong(swept, clock)) return;
+  if (eager_due) matches_since_sweep_.store(0, std::memory_order_relaxed);
   try {
-    sweep(false, alerts);
+    sweep(false, eager_due, alerts);
   } catch (...) {
   }
   for (auto& s : stores_) s->publish_metrics();
@@ -308,14 +325,14 @@ void CorrelationEngine::advance(TimePoint now, std::vector<Alert>& alerts) {
 
 void CorrelationEngine::finish(std::vector<Alert>& alerts) {
   try {
-    sweep(!options_.keep_open_windows, alerts);
+    sweep(!options_.keep_open_windows, true, alerts);
   } catch (...) {
   }
   for (auto& s : stores_) s->publish_metrics();
 }
 
 // Judges the windows that closed (all of them when `closing_all`), drops what expired.
-void CorrelationEngine::sweep(bool closing_all, std::vector<Alert>& alerts) {
+void CorrelationEngine::sweep(bool closing_all, bool with_eager, std::vector<Alert>& alerts) {
   const int64_t clock = clock_ms_.load(std::memory_order_relaxed);
   const int64_t close_clock = std::max(clock, wall_ms_.load(std::memory_order_relaxed));
   if (close_clock == kNoTime && !closing_all) return;
@@ -325,6 +342,7 @@ void CorrelationEngine::sweep(bool closing_all, std::vector<Alert>& alerts) {
   const size_t cap = static_cast<size_t>(options_.options.alert_events);
   for (size_t ci = 0; ci < stores_.size(); ++ci) {
     const CompiledCorrelation& c = *set_->correlations[ci];
+    if (c.eager && !with_eager) continue;
     std::vector<Pending> due;
     stores_[ci]->sweep([&](std::string_view key, GroupState& g) {
       if (!c.eager) {

@@ -55,10 +55,12 @@ class CorrelationEngine : public sigma::MatchObserver {
     std::string source;
   };
 
-  void add(size_t ci, size_t slot, const std::string& key, Entry entry, const Event* event,
-           std::string_view host, std::string_view source, std::vector<Alert>& alerts);
+  // `rendered` caches the event's JSON across the correlations one match feeds.
+  void add(size_t ci, const std::string& key, Entry entry, const Event* event,
+           std::string* rendered, std::string_view host, std::string_view source,
+           std::vector<Alert>& alerts);
   void raise(Pending p, const Event* event, std::vector<Alert>& alerts);
-  void sweep(bool closing_all, std::vector<Alert>& alerts);
+  void sweep(bool closing_all, bool with_eager, std::vector<Alert>& alerts);
   static void raise_to(std::atomic<int64_t>& clock, int64_t t_ms);
 
   std::shared_ptr<const CorrelationSet> set_;
@@ -67,6 +69,7 @@ class CorrelationEngine : public sigma::MatchObserver {
   std::vector<std::shared_ptr<GroupStore>> stores_;
   int64_t lateness_ms_;
   int64_t sweep_every_ms_;
+  bool has_close_windows_ = false;
   // Newest event time seen: lateness and expiry are measured on it, so they do not depend on
   // how fast events arrive (replay and live agree).
   std::atomic<int64_t> clock_ms_{kNoTime};
@@ -74,6 +77,9 @@ class CorrelationEngine : public sigma::MatchObserver {
   // input is quiet.
   std::atomic<int64_t> wall_ms_{kNoTime};
   std::atomic<int64_t> swept_at_ms_{kNoTime};
+  // Matches since the last sweep: a sweep walks every group, so it waits until the matches since
+  // the last one are a good fraction of the groups it would walk (amortised O(1) per match).
+  std::atomic<uint64_t> matches_since_sweep_{0};
 };
 
 }  // namespace tripline::correlation

@@ -88,7 +88,7 @@ Fire make_fire(const CompiledCorrelation& c, const GroupState& g, int64_t lo, do
 
 }  // namespace
 
-size_t insert_entry(const CompiledCorrelation& c, GroupState& g, Entry entry) {
+size_t insert_entry(const CompiledCorrelation& c, GroupState& g, Entry entry, size_t* dropped) {
   auto& es = g.entries;
   // One entry per value (value_count) or per rule (temporal): the latest one is all a future
   // window can use, and it keeps the group small whatever the volume.
@@ -111,6 +111,7 @@ size_t insert_entry(const CompiledCorrelation& c, GroupState& g, Entry entry) {
   if (es.size() > c.max_entries) {
     // The oldest go first; an eager count needs no more than its threshold of them.
     const size_t drop = es.size() - c.max_entries;
+    if (dropped) *dropped += drop;
     if (index < drop) {
       es.erase(es.begin(), es.begin() + static_cast<std::ptrdiff_t>(drop));
       return SIZE_MAX;

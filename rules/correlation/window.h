@@ -25,8 +25,9 @@ struct Fire {
 
 // Places `entry` in `g` by time and keeps the group within `c.max_entries` (oldest dropped
 // first; value_count keeps one entry per value, temporal one per rule). Returns its index, or
-// SIZE_MAX when the entry was dropped (then `overflowed` tells whether the bound did it).
-size_t insert_entry(const CompiledCorrelation& c, GroupState& g, Entry entry);
+// SIZE_MAX when the entry itself was dropped; `dropped` counts entries the bound pushed out.
+size_t insert_entry(const CompiledCorrelation& c, GroupState& g, Entry entry,
+                    size_t* dropped = nullptr);
 
 // Eager conditions: the earliest window that contains entries[p] and satisfies the condition.
 std::optional<Fire> find_window(const CompiledCorrelation& c, const GroupState& g, size_t p,

@@ -67,7 +67,8 @@ class KeyedStore final : public PersistentState {
     }
     Node& node = *it->second;
     const bool keep = fn(node.value, created);
-    dirty_.store(true, std::memory_order_relaxed);
+    // Read first: a store every thread writes would bounce its cache line on every event.
+    if (!dirty_.load(std::memory_order_relaxed)) dirty_.store(true, std::memory_order_relaxed);
     if (!keep) {
       erase_node(s, it);
     } else {
