@@ -13,6 +13,9 @@ namespace tripline {
 
 // collectors → bounded queue → rule evaluation on a fixed worker pool → sinks → acknowledgement.
 // A batch is acknowledged (EventBatch::on_committed) only after every sink holds its alerts.
+// Each worker has its own queue and the batches of one input always go to the same one, in the
+// order submitted: an input's events are evaluated in order, so windowed rules (correlations)
+// see them as `replay` does and raise the same alerts. Different inputs run in parallel.
 class Pipeline : public BatchConsumer {
  public:
   Pipeline(int threads, size_t queue_batches, std::shared_ptr<Matcher> matcher,
@@ -35,9 +38,11 @@ class Pipeline : public BatchConsumer {
   void abandon_delivery() { dispatcher_.stop(); }
 
  private:
-  void work();
+  void work(BoundedQueue<EventBatch>& queue);
 
-  BoundedQueue<EventBatch> queue_;
+  BoundedQueue<EventBatch>& queue_for(const EventBatch& batch);
+
+  std::vector<std::unique_ptr<BoundedQueue<EventBatch>>> queues_;
   AlertDispatcher& dispatcher_;
   const int threads_;
   std::vector<std::thread> workers_;

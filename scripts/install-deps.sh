@@ -14,7 +14,7 @@ TEST_PACKAGES=(
   jq python3 procps psmisc curl ca-certificates openssl bc time gzip
   prometheus prometheus-alertmanager nats-server rsyslog rsyslog-gnutls rsyslog-openssl
   systemd-journal-remote
-  lintian
+  lintian fail2ban
 )
 # Node.js runs s3rver. A machine may already have Node from another source, whose npm conflicts
 # with Debian's npm package: only ask apt for them when the commands are missing.

@@ -13,13 +13,6 @@ Sev shift(Sev s, int by) {
   return static_cast<Sev>(v);
 }
 
-bool tag_matches(const std::string& pattern, const std::string& tag) {
-  if (!pattern.empty() && pattern.back() == '*') {
-    return tag.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
-  }
-  return pattern == tag;
-}
-
 bool read_sev(YamlMap& m, const std::string& key, std::optional<Sev>& out) {
   std::string s;
   if (!m.get(key, s)) return false;
@@ -91,6 +84,8 @@ SeverityPolicy SeverityPolicy::read(const YAML::Node& node, const std::string& f
       }
     }
   }
+  p.lifecycle_ = LifecycleConfig::read(m, file, diags);
+  p.changes_ = ChangeApprovals::read(m.node("changes"), file, diags);
   m.finish();
   return p;
 }
@@ -115,7 +110,7 @@ SeverityPolicy::RuleSeverity SeverityPolicy::for_rule(const std::string& id,
     }
     if (!o.tags.empty() && std::none_of(o.tags.begin(), o.tags.end(), [&](const std::string& p) {
           return std::any_of(tags.begin(), tags.end(),
-                             [&](const std::string& t) { return tag_matches(p, t); });
+                             [&](const std::string& t) { return tag_pattern_matches(p, t); });
         })) {
       continue;
     }

@@ -82,6 +82,18 @@ class SetCompiler {
         }
       }
     }
+    set->baselines = docs_.baselines;
+    if (!set->baselines.empty()) {
+      if (options_.baseline_compiler) {
+        options_.baseline_compiler(*set, diags_);
+      } else {
+        for (const Baseline& b : set->baselines) {
+          error_at(diags_, b.mark, "rules.baseline-unsupported",
+                   "baseline rule '" + b.header.title +
+                       "' was read and validated, but this build has no baseline engine");
+        }
+      }
+    }
     for (auto& rule : set->rules) rule->requirement = rule->condition->requirement();
     if (diags_.error_count() != errors_before) return nullptr;
     return set;

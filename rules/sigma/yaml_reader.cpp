@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/alert.h"
+#include "rules/baseline/baseline_reader.h"
 #include "rules/sigma/reader_parts.h"
 
 namespace tripline::sigma {
@@ -49,31 +50,6 @@ bool is_tag(const std::string& s) {
   return true;
 }
 
-void read_throttle(const YAML::Node& node, const std::string& file, Diagnostics& diags,
-                   std::optional<Throttle>& out) {
-  Throttle t;
-  t.mark = mark_at(node, file);
-  if (node.IsScalar()) {
-    if (!YamlMap::parse_duration(node.Scalar(), t.window) || t.window.count() <= 0) {
-      error_at(diags, t.mark, "rules.throttle", "throttle must be a duration such as 10m");
-      return;
-    }
-    out = t;
-    return;
-  }
-  YamlMap m(node, "throttle", file, diags);
-  if (!m.valid()) return;
-  if (!m.get_duration("window", t.window, true)) return;
-  if (t.window.count() <= 0) {
-    m.error("window", "rules.throttle", "throttle.window must be positive");
-    return;
-  }
-  if (m.get("max_alerts", t.max_alerts) && t.max_alerts == 0) {
-    m.error("max_alerts", "rules.throttle", "throttle.max_alerts must be at least 1");
-    return;
-  }
-  out = t;
-}
 
 void read_related(const YAML::Node& node, const std::string& file, Diagnostics& diags,
                   std::vector<RelatedRule>& out) {
@@ -147,6 +123,9 @@ void read_document(const YAML::Node& doc, const std::string& file, DocumentSet& 
   } else if (doc["correlation"].IsDefined()) {
     Correlation c;
     if (read_correlation(doc, file, diags, c)) out.correlations.push_back(std::move(c));
+  } else if (doc["baseline"].IsDefined() && !doc["detection"].IsDefined()) {
+    Baseline b;
+    if (baseline::read_baseline(doc, file, diags, b)) out.baselines.push_back(std::move(b));
   } else if (doc["filter"].IsDefined() && !doc["detection"].IsDefined()) {
     Filter f;
     if (read_filter(doc, file, diags, f)) out.filters.push_back(std::move(f));
@@ -156,11 +135,37 @@ void read_document(const YAML::Node& doc, const std::string& file, DocumentSet& 
   } else {
     error_at(diags, mark, "rules.document",
              "document is neither a rule (detection), a filter (filter), a correlation rule "
-             "(correlation) nor a logsource mapping (logsource_mapping)");
+             "(correlation), a baseline (baseline) nor a logsource mapping (logsource_mapping)");
   }
 }
 
 }  // namespace
+
+void read_throttle(const YAML::Node& node, const std::string& file, Diagnostics& diags,
+                   std::optional<Throttle>& out) {
+  Throttle t;
+  t.mark = mark_at(node, file);
+  if (node.IsScalar()) {
+    if (!YamlMap::parse_duration(node.Scalar(), t.window) || t.window.count() <= 0) {
+      error_at(diags, t.mark, "rules.throttle", "throttle must be a duration such as 10m");
+      return;
+    }
+    out = t;
+    return;
+  }
+  YamlMap m(node, "throttle", file, diags);
+  if (!m.valid()) return;
+  if (!m.get_duration("window", t.window, true)) return;
+  if (t.window.count() <= 0) {
+    m.error("window", "rules.throttle", "throttle.window must be positive");
+    return;
+  }
+  if (m.get("max_alerts", t.max_alerts) && t.max_alerts == 0) {
+    m.error("max_alerts", "rules.throttle", "throttle.max_alerts must be at least 1");
+    return;
+  }
+  out = t;
+}
 
 bool check_duplicate_keys(const YAML::Node& map, const std::string& what, const std::string& file,
                           Diagnostics& diags) {
