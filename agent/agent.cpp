@@ -2,6 +2,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -155,6 +156,9 @@ void Agent::reload() {
 }
 
 int Agent::run() {
+  // A file-size limit (LimitFSIZE=) must fail the write with EFBIG, handled and reported like a
+  // full disk, instead of killing the daemon with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (!load_config() || !load_rules() || !open_sinks()) return 1;
   start_pipeline();
   if (!start_collectors() || !start_metrics()) {
