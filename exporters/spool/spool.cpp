@@ -434,7 +434,9 @@ bool Spool::write_records(std::span<const std::string> payloads, size_t count) {
   while (i < count) {
     Segment& head = segments_[head_seq_];
     const uint64_t rec = kHeader + payloads[i].size();
-    if (head.size > 0 && head.size + buffer.size() + rec > options_.segment_bytes) {
+    // A record never waits for a fresh segment: an empty one takes it whatever its size.
+    const uint64_t filled = head.size + buffer.size();
+    if (filled > 0 && filled + rec > options_.segment_bytes) {
       if (!buffer.empty()) {
         if (!write_all(head_fd_, buffer)) {
           error = std::strerror(errno);

@@ -51,6 +51,15 @@ class AgentProcess {
   }
 
   bool started() const { return pid_ > 0; }
+  // False once the process has exited (it is reaped then; wait() returns its exit code).
+  bool running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    pid_ = -1;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
   pid_t pid() const { return pid_; }
   void signal(int sig) const {
     if (pid_ > 0) kill(pid_, sig);
