@@ -60,10 +60,7 @@ class AgentHarness {
   // did not get there in time).
   bool start(std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
     const size_t started_before = count_occurrences(log(), "\"tripline started\"");
-    agent_ = std::make_unique<AgentProcess>(
-        std::vector<std::string>{"run", "-c", config_path()}, path("stdout.log"),
-        path("agent.log"));
-    if (!agent_->started()) return false;
+    if (!spawn()) return false;
     return eventually(
         [&] {
           return count_occurrences(log(), "\"tripline started\"") > started_before ||
@@ -71,6 +68,13 @@ class AgentHarness {
         },
         timeout) &&
            agent_->running();
+  }
+  // Starts `tripline run` without waiting for it to be ready.
+  bool spawn() {
+    agent_ = std::make_unique<AgentProcess>(
+        std::vector<std::string>{"run", "-c", config_path()}, path("stdout.log"),
+        path("agent.log"));
+    return agent_->started();
   }
   // Sends `sig` and waits for the exit; the exit code (128+signal when killed), -1 on timeout.
   int stop(int sig = SIGTERM, std::chrono::milliseconds timeout = std::chrono::seconds(60)) {

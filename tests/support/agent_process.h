@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/file_util.h"
+
 extern char** environ;
 
 namespace tripline::testing {
@@ -85,17 +87,6 @@ class AgentProcess {
   pid_t pid_ = -1;
   int exit_code_ = -1;
 };
-
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void write_file(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-}
 
 // Polls `predicate` until it holds or `timeout` passes.
 template <typename Predicate>
