@@ -17,7 +17,7 @@ namespace tripline {
 
 // `type: cloudtrail`. Watches a directory tree where CloudTrail delivery files land (as an S3
 // sync leaves them: AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz) and emits each
-// record as one event (logsource aws/cloudtrail). Keys (docs/inputs-cloud.md):
+// record as one event (logsource aws/cloudtrail). Keys (docs/inputs.md):
 //   dir: /var/lib/cloudtrail-sync   (required)
 //   poll_interval: 10s              how often the tree is scanned
 //   start_at: beginning | end       without a checkpoint: read what is there, or only new files

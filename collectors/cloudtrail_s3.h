@@ -19,7 +19,7 @@ namespace tripline {
 
 // `type: cloudtrail_s3`. Polls an S3 bucket (or any S3-compatible store) where CloudTrail
 // delivers, and emits each record as one event (logsource aws/cloudtrail). Keys
-// (docs/inputs-cloud.md): bucket (required), prefix, region, endpoint, path_style, profile,
+// (docs/inputs.md): bucket (required), prefix, region, endpoint, path_style, profile,
 // credentials_file, access_key_id, secret_access_key[_file], session_token[_file], tls.ca_file,
 // tls.verify, poll_interval, request_timeout, max_object_size, late_arrival_window, start_at,
 // batch_size, max_attempts.

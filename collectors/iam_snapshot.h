@@ -18,7 +18,7 @@ namespace tripline {
 // snapshots (*.json, e.g. written hourly by a cron job) and compares each new one with the
 // declared baseline (same format). Every way a snapshot grants more than the baseline becomes one
 // event {"iam_drift":{"kind","principal","detail","sev"}} (logsource aws/iam_snapshot); the
-// aws_iam_snapshot_drift rules turn them into alerts. Keys (docs/inputs-cloud.md):
+// aws_iam_snapshot_drift rules turn them into alerts. Keys (docs/inputs.md):
 //   dir: /var/lib/tripline/iam-snapshots   (required)
 //   baseline: /etc/tripline/iam-baseline.json   (required; re-read when it changes)
 //   poll_interval: 60s

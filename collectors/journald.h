@@ -19,7 +19,7 @@ class Counter;
 namespace tripline {
 
 // `type: journald`. Reads the systemd journal with libsystemd's sd-journal. Keys
-// (docs/inputs-cloud.md):
+// (docs/inputs.md):
 //   directory: /var/log/journal/<machine-id>   a journal directory (default: the local system
 //                                               journal, runtime and persistent)
 //   files: [a.journal, ...]                     or these journal files

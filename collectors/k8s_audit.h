@@ -13,7 +13,7 @@ namespace tripline {
 
 // `type: k8s_audit`. An HTTPS endpoint for the Kubernetes API server's audit webhook backend
 // (--audit-webhook-config-file): it accepts POSTed audit.k8s.io/v1 EventList batches and emits
-// each audit event (logsource kubernetes/audit). Keys (docs/inputs-cloud.md):
+// each audit event (logsource kubernetes/audit). Keys (docs/inputs.md):
 //   listen: "0.0.0.0:9443"          address:port (port 0 picks a free port)
 //   path: /k8s-audit                 the only path served
 //   tls: { cert_file, key_file, client_ca_file }   client_ca_file turns on mTLS (required cert)
