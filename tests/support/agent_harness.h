@@ -125,9 +125,9 @@ inline std::string tail_agent_config(const std::string& dir, const std::string& 
          "metrics: { listen: \"127.0.0.1:0\"" + metrics_extra + " }\n";
 }
 
-// The file output most fault tests deliver to: dir/alerts.jsonl, fsynced.
-inline std::string alert_file_output(const std::string& dir) {
-  return "  - { name: out, type: file, path: " + dir + "/alerts.jsonl, fsync: always }\n";
+// The file output most fault tests deliver to: dir/alerts.jsonl, fsynced per `fsync`.
+inline std::string alert_file_output(const std::string& dir, const std::string& fsync = "always") {
+  return "  - { name: out, type: file, path: " + dir + "/alerts.jsonl, fsync: " + fsync + " }\n";
 }
 
 }  // namespace tripline::testing
