@@ -179,10 +179,13 @@ void Agent::stop() {
 }
 
 // Collectors stop first so nothing new arrives; the pipeline then evaluates and delivers what is
-// queued (bounded by shutdown_timeout), and only then are checkpoints written.
+// queued (bounded by shutdown_timeout), and only then are checkpoints written. The intake closes
+// before the collectors are joined: one blocked on a full queue (sinks refusing, e.g. a full
+// spool disk) would otherwise never return, and SIGTERM would hang.
 void Agent::shutdown() {
   if (!pipeline_) return;
   if (metrics_server_) metrics_server_->stop();
+  pipeline_->stop_intake();
   for (auto& c : collectors_) c->stop();
   std::atomic<bool> drained{false};
   std::thread watchdog([&] {
