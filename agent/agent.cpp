@@ -2,6 +2,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -183,6 +184,9 @@ void Agent::reload() {
 }
 
 int Agent::run() {
+  // A file-size limit (LimitFSIZE=) must fail the write with EFBIG, handled and reported like a
+  // full disk, instead of killing the daemon with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (!load_config() || !load_rules() || !open_sinks()) return 1;
   start_pipeline();
   if (!start_collectors() || !start_metrics()) {
@@ -203,10 +207,13 @@ void Agent::stop() {
 }
 
 // Collectors stop first so nothing new arrives; the pipeline then evaluates and delivers what is
-// queued (bounded by shutdown_timeout), and only then are checkpoints written.
+// queued (bounded by shutdown_timeout), and only then are checkpoints written. The intake closes
+// before the collectors are joined: one blocked on a full queue (sinks refusing, e.g. a full
+// spool disk) would otherwise never return, and SIGTERM would hang.
 void Agent::shutdown() {
   if (!pipeline_) return;
   if (metrics_server_) metrics_server_->stop();
+  pipeline_->stop_intake();
   for (auto& c : collectors_) c->stop();
   std::atomic<bool> drained{false};
   std::thread watchdog([&] {

@@ -38,6 +38,8 @@ std::string FileTailCollector::checkpoint_file() const {
 void FileTailCollector::start(BatchConsumer& out) {
   if (out_ != nullptr) return;
   out_ = &out;
+  // Exported at 0 from the start, so that increase() over it alerts on the first failure.
+  Metrics::global().checkpoint_errors(input_->name);
   CheckpointStore store(state_dir_, input_->name);
   std::vector<FileCheckpoint> restored;
   const CheckpointStore::LoadResult loaded = store.load(restored);

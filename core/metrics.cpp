@@ -80,7 +80,11 @@ Metrics::Metrics()
       checkpoint_errors_(BuildCounter()
                              .Name("tripline_checkpoint_errors_total")
                              .Help("Unreadable checkpoint files; the input started over")
-                             .Register(*registry_)) {
+                             .Register(*registry_)),
+      input_watch_fallbacks_(BuildCounter()
+                                 .Name("tripline_input_watch_fallbacks_total")
+                                 .Help("File inputs that fell back from inotify to polling")
+                                 .Register(*registry_)) {
   build_info_.Add({{"version", kVersion}}).Set(1);
 }
 
@@ -130,6 +134,9 @@ prometheus::Counter& Metrics::lines_truncated(const std::string& input) {
 }
 prometheus::Counter& Metrics::checkpoint_errors(const std::string& input) {
   return checkpoint_errors_.Add({{"input", input}});
+}
+prometheus::Counter& Metrics::input_watch_fallbacks(const std::string& input) {
+  return input_watch_fallbacks_.Add({{"input", input}});
 }
 
 }  // namespace tripline

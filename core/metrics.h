@@ -40,6 +40,8 @@ class Metrics {
   prometheus::Counter& lines_truncated(const std::string& input);
   // Checkpoint files that could not be read and were started over.
   prometheus::Counter& checkpoint_errors(const std::string& input);
+  // Times a file input gave up on inotify and fell back to polling.
+  prometheus::Counter& input_watch_fallbacks(const std::string& input);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -62,6 +64,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& build_info_;
   prometheus::Family<prometheus::Counter>& lines_truncated_;
   prometheus::Family<prometheus::Counter>& checkpoint_errors_;
+  prometheus::Family<prometheus::Counter>& input_watch_fallbacks_;
 };
 
 }  // namespace tripline

@@ -13,6 +13,7 @@ struct Families {
   prometheus::Family<prometheus::Counter>& sink_rejected;
   prometheus::Family<prometheus::Counter>& sink_retries;
   prometheus::Family<prometheus::Gauge>& circuit_open;
+  prometheus::Family<prometheus::Counter>& spool_write_errors;
 };
 
 Families& families() {
@@ -37,6 +38,10 @@ Families& families() {
           .Name("tripline_sink_circuit_open")
           .Help("1 while a sink's circuit breaker is open (deliveries paused)")
           .Register(*Metrics::global().registry()),
+      prometheus::BuildCounter()
+          .Name("tripline_spool_write_errors_total")
+          .Help("Appends a sink's spool could not write (disk full, I/O error); retried")
+          .Register(*Metrics::global().registry()),
   };
   return f;
 }
@@ -57,6 +62,9 @@ prometheus::Counter& ExporterMetrics::sink_retries(const std::string& sink) {
 }
 prometheus::Gauge& ExporterMetrics::circuit_open(const std::string& sink) {
   return families().circuit_open.Add({{"sink", sink}});
+}
+prometheus::Counter& ExporterMetrics::spool_write_errors(const std::string& sink) {
+  return families().spool_write_errors.Add({{"sink", sink}});
 }
 
 }  // namespace tripline

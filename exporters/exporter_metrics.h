@@ -14,6 +14,7 @@ struct ExporterMetrics {
   static prometheus::Counter& sink_rejected(const std::string& sink);  // refused for good
   static prometheus::Counter& sink_retries(const std::string& sink);   // re-sent batches
   static prometheus::Gauge& circuit_open(const std::string& sink);     // 1 while open
+  static prometheus::Counter& spool_write_errors(const std::string& sink);  // failed appends
 };
 
 }  // namespace tripline

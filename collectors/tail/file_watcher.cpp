@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/log.h"
+#include "core/metrics.h"
 
 namespace tripline {
 namespace {
@@ -20,13 +21,16 @@ constexpr uint32_t kWatchMask = kStructural | IN_MODIFY | IN_CLOSE_WRITE | IN_DE
 }  // namespace
 
 FileWatcher::FileWatcher(std::string input_name, bool use_inotify)
-    : input_(std::move(input_name)), wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    : input_(std::move(input_name)),
+      wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      fallbacks_(Metrics::global().input_watch_fallbacks(input_)) {
   if (!use_inotify) return;
   inotify_.reset(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
   if (!inotify_.valid()) fall_back("inotify_init failed", errno);
 }
 
 void FileWatcher::fall_back(const char* reason, int err) {
+  fallbacks_.Increment();
   log::warn("inotify unavailable; polling files instead",
             {{"input", input_}, {"reason", reason}, {"error", std::strerror(err)}});
   inotify_.reset();

@@ -7,12 +7,17 @@
 
 #include "collectors/tail/file_io.h"
 
+namespace prometheus {
+class Counter;
+}  // namespace prometheus
+
 namespace tripline {
 
 // Wakes the tail reader when something changes in the directories it watches (inotify), or after
 // a timeout. When inotify cannot be used (disabled, inotify_init fails, or the watch limit is
-// hit) it degrades to plain timeouts, the polling mode, with one warning. wait() is called by
-// the reader thread only; wake() may be called from any thread.
+// hit) it degrades to plain timeouts, the polling mode, with one warning and an increment of
+// tripline_input_watch_fallbacks_total{input}. wait() is called by the reader thread only; wake()
+// may be called from any thread.
 class FileWatcher {
  public:
   struct Change {
@@ -39,6 +44,7 @@ class FileWatcher {
   UniqueFd wake_;  // eventfd
   std::map<int, std::string> dir_of_wd_;
   std::map<std::string, int> wd_of_dir_;
+  prometheus::Counter& fallbacks_;
 };
 
 }  // namespace tripline

@@ -117,7 +117,8 @@ Spool::Spool(std::string dir, std::string sink, const SpoolOptions& options)
       bytes_gauge_(Metrics::global().spool_bytes(sink_)),
       records_gauge_(ExporterMetrics::spool_records(sink_)),
       dropped_counter_(Metrics::global().spool_dropped(sink_)),
-      corrupt_counter_(ExporterMetrics::spool_corrupt(sink_)) {}
+      corrupt_counter_(ExporterMetrics::spool_corrupt(sink_)),
+      write_errors_counter_(ExporterMetrics::spool_write_errors(sink_)) {}
 
 Spool::~Spool() {
   std::lock_guard lock(mu_);
@@ -213,7 +214,9 @@ bool Spool::recover(std::string& error) {
         continue;
       }
       const uint64_t valid = resync(fd, off, seg.size);
-      if (r == RecordCheck::kTruncated && valid == seg.size) {
+      // Only the newest segment can end in a write cut short by a crash: older ones were complete
+      // (and synced) before the next was begun, so a short record there is damage.
+      if (r == RecordCheck::kTruncated && valid == seg.size && seq == segments_.rbegin()->first) {
         // A write cut short by a crash: it was never acknowledged, so drop the partial bytes.
         if (::ftruncate(fd, static_cast<off_t>(off)) == 0) seg.size = off;
         log::info("spool: truncated a torn record at the end of a segment",
@@ -421,22 +424,31 @@ SpoolAppendResult Spool::append(std::span<const std::string> payloads) {
 }
 
 bool Spool::write_records(std::span<const std::string> payloads, size_t count) {
+  // A batch is stored whole or not at all: the caller retries all of it after a failure, and a
+  // part left behind would be delivered twice.
+  const uint64_t start_seq = head_seq_;
+  const uint64_t start_size = segments_[head_seq_].size;
   std::string buffer;
+  std::string error;
   size_t i = 0;
   while (i < count) {
     Segment& head = segments_[head_seq_];
     const uint64_t rec = kHeader + payloads[i].size();
-    if (head.size > 0 && head.size + buffer.size() + rec > options_.segment_bytes) {
+    // A record never waits for a fresh segment: an empty one takes it whatever its size.
+    const uint64_t filled = head.size + buffer.size();
+    if (filled > 0 && filled + rec > options_.segment_bytes) {
       if (!buffer.empty()) {
-        if (!write_all(head_fd_, buffer)) break;
+        if (!write_all(head_fd_, buffer)) {
+          error = std::strerror(errno);
+          break;
+        }
         head.size += buffer.size();
         buffer.clear();
       }
       ::fdatasync(head_fd_);
-      std::string error;
       if (!open_head(head_seq_ + 1, error)) {
-        log::error("spool: cannot rotate segment", {{"sink", sink_}, {"error", error}});
-        return false;
+        error = "cannot rotate segment: " + error;
+        break;
       }
       continue;
     }
@@ -448,18 +460,54 @@ bool Spool::write_records(std::span<const std::string> payloads, size_t count) {
     buffer.append(payloads[i]);
     ++i;
   }
-  Segment& head = segments_[head_seq_];
-  if (i < count || !write_all(head_fd_, buffer)) {
-    log::error("spool write failed", {{"sink", sink_}, {"error", std::strerror(errno)}});
-    // Cut back to the last whole write so no half record is left for the reader.
-    if (::ftruncate(head_fd_, static_cast<off_t>(head.size)) != 0) {
-      log::error("spool: cannot truncate a failed write", {{"sink", sink_}});
-    }
+  if (error.empty() && !write_all(head_fd_, buffer)) error = std::strerror(errno);
+  if (!error.empty()) {
+    roll_back_locked(start_seq, start_size);
+    note_write_failure(error);
     return false;
   }
-  head.size += buffer.size();
+  segments_[head_seq_].size += buffer.size();
   dirty_ = true;
+  if (write_failing_) {
+    write_failing_ = false;
+    log::info("spool writes succeed again", {{"sink", sink_}, {"dir", dir_}});
+  }
   return true;
+}
+
+void Spool::roll_back_locked(uint64_t seq, uint64_t size) {
+  // Segments begun by the failed write hold nothing else (and no reader saw them: the mutex is
+  // held throughout).
+  while (head_seq_ > seq) {
+    ::close(head_fd_);
+    head_fd_ = -1;
+    if (cached_read_fd_ >= 0 && cached_read_seq_ == head_seq_) {
+      ::close(cached_read_fd_);
+      cached_read_fd_ = -1;
+    }
+    ::unlink(segment_path(head_seq_).c_str());
+    segments_.erase(head_seq_);
+    --head_seq_;
+  }
+  std::string error;
+  if (head_fd_ < 0 && !open_head(seq, error)) {
+    log::error("spool: cannot reopen the head segment", {{"sink", sink_}, {"error", error}});
+    return;
+  }
+  // Cut back to the last whole write so no half record is left for the reader.
+  if (::ftruncate(head_fd_, static_cast<off_t>(size)) != 0) {
+    log::error("spool: cannot truncate a failed write", {{"sink", sink_}});
+  }
+  segments_[seq].size = size;
+}
+
+void Spool::note_write_failure(const std::string& error) {
+  write_errors_counter_.Increment();
+  // The caller retries the same alerts until space returns: one error per outage, not per try.
+  if (write_failing_) return;
+  write_failing_ = true;
+  log::error("spool write failed; alerts are held upstream and retried",
+             {{"sink", sink_}, {"dir", dir_}, {"error", error}});
 }
 
 void Spool::maybe_sync_locked(bool force) {

@@ -98,6 +98,10 @@ class Spool {
   Read read_record(Pos& pos, std::string* payload);
   bool drop_oldest_locked();
   bool write_records(std::span<const std::string> payloads, size_t count);
+  // Undoes a partly written batch: back to segment `seq` holding `size` bytes.
+  void roll_back_locked(uint64_t seq, uint64_t size);
+  // Counts a failed append (tripline_spool_write_errors_total) and logs the first of a streak.
+  void note_write_failure(const std::string& error);
   void maybe_sync_locked(bool force);
   void write_cursor_locked();
   void remove_consumed_locked();
@@ -128,11 +132,13 @@ class Spool {
   bool dirty_ = false;
   std::chrono::steady_clock::time_point last_sync_;
   bool full_logged_ = false;
+  bool write_failing_ = false;
 
   prometheus::Gauge& bytes_gauge_;
   prometheus::Gauge& records_gauge_;
   prometheus::Counter& dropped_counter_;
   prometheus::Counter& corrupt_counter_;
+  prometheus::Counter& write_errors_counter_;
 };
 
 }  // namespace tripline

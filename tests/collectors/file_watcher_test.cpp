@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "core/metrics.h"
 #include "tail_test_support.h"
 
 namespace tripline {
@@ -45,6 +46,8 @@ TEST(FileWatcherTest, DisabledInotifyWaitsForTheTimeout) {
   TempDir dir;
   FileWatcher w("poll", false);
   EXPECT_FALSE(w.inotify_active());
+  // Polling by configuration is not a fallback.
+  EXPECT_EQ(Metrics::global().input_watch_fallbacks("poll").Value(), 0);
   w.set_directories({dir.path()});
   append(dir / "a.log", "x\n");
   std::vector<FileWatcher::Change> changes;
@@ -55,8 +58,11 @@ TEST(FileWatcherTest, DisabledInotifyWaitsForTheTimeout) {
 }
 
 // inotify_init fails when the process is out of descriptors: the watcher must fall back to
-// polling (timeouts) and stay wakeable.
+// polling (timeouts), count the fallback in tripline_input_watch_fallbacks_total and stay
+// wakeable.
 TEST(FileWatcherTest, FallsBackToPollingWhenInotifyInitFails) {
+  auto& fallbacks = Metrics::global().input_watch_fallbacks("fallback");
+  const double fallbacks_before = fallbacks.Value();
   struct rlimit old_limit;
   ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old_limit), 0);
   struct rlimit low = old_limit;
@@ -72,6 +78,7 @@ TEST(FileWatcherTest, FallsBackToPollingWhenInotifyInitFails) {
   ::setrlimit(RLIMIT_NOFILE, &old_limit);
 
   EXPECT_FALSE(w->inotify_active());
+  EXPECT_EQ(fallbacks.Value(), fallbacks_before + 1);
   std::vector<FileWatcher::Change> changes;
   auto t0 = std::chrono::steady_clock::now();
   w->wait(50ms, changes);

@@ -1,15 +1,17 @@
 #include <gtest/gtest.h>
 #include <nats/nats.h>
 
-#include <cstdlib>
-#include <fstream>
+#include <filesystem>
 #include <set>
+#include <thread>
 
 #include "exporters/delivery/spooled_sink.h"
 #include "exporters/nats/nats_sink.h"
+#include "tests/support/agent_harness.h"
 #include "tests/support/nats_server.h"
 #include "tests/support/sink_config.h"
 #include "tests/support/test_alerts.h"
+#include "tests/support/tick_log.h"
 
 namespace tripline {
 namespace {
@@ -23,10 +25,15 @@ std::string nats_output(const std::string& url) {
          "circuit_breaker: { open_for: 300ms } }";
 }
 
-// Every message of `stream`: Nats-Msg-Id and subject, in stream order.
-std::vector<std::pair<std::string, std::string>> read_stream(const std::string& url,
-                                                             const std::string& stream) {
-  std::vector<std::pair<std::string, std::string>> out;
+struct StoredMsg {
+  std::string id;  // Nats-Msg-Id
+  std::string subject;
+  std::string data;
+};
+
+// Every message of `stream`, in stream order.
+std::vector<StoredMsg> read_stream(const std::string& url, const std::string& stream) {
+  std::vector<StoredMsg> out;
   natsConnection* nc = nullptr;
   if (natsConnection_ConnectTo(&nc, url.c_str()) != NATS_OK) return out;
   jsCtx* js = nullptr;
@@ -40,7 +47,9 @@ std::vector<std::pair<std::string, std::string>> read_stream(const std::string& 
       if (js_GetMsg(&msg, js, stream.c_str(), seq, nullptr, nullptr) != NATS_OK) continue;
       const char* id = nullptr;
       natsMsgHeader_Get(msg, "Nats-Msg-Id", &id);
-      out.emplace_back(id ? id : "", natsMsg_GetSubject(msg));
+      out.push_back({id ? id : "", natsMsg_GetSubject(msg),
+                     std::string(natsMsg_GetData(msg),
+                                 static_cast<size_t>(natsMsg_GetDataLength(msg)))});
       natsMsg_Destroy(msg);
     }
   }
@@ -78,8 +87,8 @@ TEST_F(NatsSinkTest, PublishesToJetStreamWithTheAlertIdAsMessageId) {
   const auto stored = read_stream(nats_->url(), "TRIPLINE_ALERTS");
   ASSERT_EQ(stored.size(), 20u);  // the 5 replays were dropped by JetStream
   for (size_t i = 0; i < stored.size(); ++i) {
-    EXPECT_EQ(stored[i].first, alerts[i].alert_id);
-    EXPECT_EQ(stored[i].second, "tripline.alerts.SEV2.ssh-brute");
+    EXPECT_EQ(stored[i].id, alerts[i].alert_id);
+    EXPECT_EQ(stored[i].subject, "tripline.alerts.SEV2.ssh-brute");
   }
 }
 
@@ -99,69 +108,77 @@ TEST_F(NatsSinkTest, AlertsWaitInTheSpoolWhileTheServerIsDown) {
   EXPECT_EQ(read_stream(nats_->url(), "TRIPLINE_ALERTS").size(), 20u);
 }
 
-// The child half of the crash test: a "pipeline" that hands alerts [checkpoint, count) to the
-// sink and advances its checkpoint file only after deliver() returned true, as the agent does.
-// Disabled: only the parent test runs it, in a child process with TRIPLINE_NATS_CHILD set.
-TEST(NatsCrashChild, DISABLED_PublishFromCheckpoint) {
-  const char* state = std::getenv("TRIPLINE_NATS_CHILD");
-  if (!state) GTEST_SKIP() << "child half of NatsSinkTest.EveryAlertLandsExactlyOnceAcrossSigkills";
-  const std::string dir = state;
-  const int count = std::atoi(std::getenv("TRIPLINE_NATS_COUNT"));
-  Diagnostics diags;
-  auto sink = testing::build_sink(nats_output(std::getenv("TRIPLINE_NATS_URL")), dir, diags);
-  ASSERT_TRUE(sink) << testing::diag_text(diags);
-  int next = 0;
-  std::ifstream(dir + "/checkpoint") >> next;
-  while (next < count) {
-    const int n = std::min(25, count - next);
-    if (!sink->deliver(testing::make_alerts(next, n))) continue;
-    next += n;
-    std::ofstream(dir + "/checkpoint.tmp", std::ios::trunc) << next;
-    std::rename((dir + "/checkpoint.tmp").c_str(), (dir + "/checkpoint").c_str());
+// Messages in `stream` now (0 when it does not exist yet).
+uint64_t stream_messages(const std::string& url, const std::string& stream) {
+  uint64_t n = 0;
+  natsConnection* nc = nullptr;
+  if (natsConnection_ConnectTo(&nc, url.c_str()) != NATS_OK) return 0;
+  jsCtx* js = nullptr;
+  natsConnection_JetStream(&js, nc, nullptr);
+  jsStreamInfo* si = nullptr;
+  if (js_GetStreamInfo(&si, js, stream.c_str(), nullptr, nullptr) == NATS_OK) {
+    n = si->State.Msgs;
+    jsStreamInfo_Destroy(si);
   }
-  ASSERT_TRUE(dynamic_cast<SpooledSink&>(*sink).wait_drained(seconds(120)));
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(nc);
+  return n;
 }
 
-int read_checkpoint(const std::string& dir) {
-  int next = 0;
-  std::ifstream(dir + "/checkpoint") >> next;
-  return next;
-}
-
-TEST_F(NatsSinkTest, EveryAlertLandsExactlyOnceAcrossSigkills) {
+// Acceptance (#7): the real agent turns 10,000 input lines into 10,000 alerts for the fleet bus
+// and is killed with SIGKILL three times while it reads and publishes; after the last restart the
+// stream holds every alert exactly once: replays (re-read lines, re-sent spool batches) carry the
+// same alert_id as Nats-Msg-Id and JetStream drops them.
+TEST_F(NatsSinkTest, AgentKilledThreeTimesStillPublishesEveryAlertExactlyOnce) {
   constexpr int kCount = 10000;
-  ::setenv("TRIPLINE_NATS_CHILD", state_.path().c_str(), 1);
-  ::setenv("TRIPLINE_NATS_URL", nats_->url().c_str(), 1);
-  ::setenv("TRIPLINE_NATS_COUNT", std::to_string(kCount).c_str(), 1);
-  const std::vector<std::string> argv = {
-      "/proc/self/exe", "--gtest_also_run_disabled_tests",
-      "--gtest_filter=NatsCrashChild.DISABLED_PublishFromCheckpoint"};
-  int kills = 0;
-  while (kills < 3) {
-    const int start = read_checkpoint(state_.path());
-    testing::ServerProcess child(argv, state_ / "child.log");
-    // Kill it in the middle of delivery: after it made some progress, at an uneven point.
+  testing::AgentHarness agent("nats-agent");
+  std::filesystem::create_directories(agent.path("log"));
+  std::filesystem::create_directories(agent.path("rules"));
+  testing::write_file(agent.path("rules/tick.yml"), testing::tick_rule_yaml());
+  agent.write_config(testing::tail_agent_config(agent.dir(), nats_output(nats_->url()) + "\n"));
+
+  // The input grows over ~6 s so that kills land while lines are read and alerts published.
+  std::thread writer([&] {
+    FILE* f = std::fopen(agent.path("log/app.log").c_str(), "a");
+    for (int seq = 0; seq < kCount; ++seq) {
+      std::fputs(testing::tick_line(seq).c_str(), f);
+      if (seq % 200 == 199) {
+        std::fflush(f);
+        std::this_thread::sleep_for(std::chrono::milliseconds(120));
+      }
+    }
+    std::fclose(f);
+  });
+  for (const uint64_t kill_at : {1500u, 4000u, 7000u}) {
+    ASSERT_TRUE(agent.start()) << agent.log();
     ASSERT_TRUE(testing::wait_until(
-        [&] { return read_checkpoint(state_.path()) >= start + 1500 + 137 * kills; },
-        seconds(60)))
-        << testing::read_file(state_ / "child.log");
-    child.stop(SIGKILL);
-    ++kills;
+        [&] { return stream_messages(nats_->url(), "TRIPLINE_ALERTS") >= kill_at; }, seconds(120)))
+        << agent.log();
+    EXPECT_EQ(agent.stop(SIGKILL), 128 + SIGKILL);
   }
-  {
-    // The last run finishes the job, drains its spool and exits by itself.
-    testing::ServerProcess child(argv, state_ / "child.log");
-    const int status = child.wait_exit(seconds(180));
-    EXPECT_TRUE(status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << testing::read_file(state_ / "child.log");
-  }
-  ::unsetenv("TRIPLINE_NATS_CHILD");
+  writer.join();
+  ASSERT_TRUE(agent.start()) << agent.log();
+  ASSERT_TRUE(testing::wait_until(
+      [&] { return stream_messages(nats_->url(), "TRIPLINE_ALERTS") >= kCount; }, seconds(180)))
+      << stream_messages(nats_->url(), "TRIPLINE_ALERTS") << "\n" << agent.log();
+  // Give stragglers (a replayed spool batch) the chance to show up as extra messages.
+  std::this_thread::sleep_for(seconds(2));
+  EXPECT_EQ(agent.stop(), 0);
+
   const auto stored = read_stream(nats_->url(), "TRIPLINE_ALERTS");
-  std::set<std::string> ids;
-  for (const auto& [id, subject] : stored) ids.insert(id);
   EXPECT_EQ(stored.size(), static_cast<size_t>(kCount)) << "duplicates or losses";
+  std::set<std::string> ids;
+  testing::TickScanner ticks("", kCount);
+  for (const StoredMsg& m : stored) {
+    ids.insert(m.id);
+    ticks.add(m.data);
+  }
   EXPECT_EQ(ids.size(), static_cast<size_t>(kCount));
-  for (int i = 0; i < kCount; i += 997) EXPECT_TRUE(ids.count("alert-" + std::to_string(i))) << i;
+  EXPECT_EQ(ticks.distinct(), static_cast<size_t>(kCount));
+  EXPECT_EQ(ticks.duplicates(), 0u);
+  EXPECT_EQ(ticks.bad_payloads(), 0u);
+  const auto missing = ticks.missing();
+  EXPECT_TRUE(missing.empty()) << "first missing seq " << missing.front();
 }
 
 }  // namespace

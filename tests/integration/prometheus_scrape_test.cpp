@@ -1,73 +1,85 @@
+// Acceptance (#7): a real Prometheus scrapes a running `tripline run`; with basic auth on, the
+// agent answers 401 to anyone without the password.
 #include <gtest/gtest.h>
 
-#include <thread>
+#include <filesystem>
 
-#include "core/metrics.h"
 #include "core/version.h"
-#include "net/beast.h"
 #include "exporters/prometheus/basic_auth.h"
-#include "exporters/prometheus/metrics_server.h"
+#include "tests/support/agent_harness.h"
 #include "tests/support/prometheus_server.h"
+#include "tests/support/tick_log.h"
 
 namespace tripline {
 namespace {
 
 using std::chrono::seconds;
 
-// The agent's metrics server on 127.0.0.1:0, served by its own io thread.
-class ServedMetrics {
+// An agent that has read `lines` ticks from its input `app`, serving metrics with `metrics_extra`.
+class ServingAgent {
  public:
-  explicit ServedMetrics(const std::string& extra = "") {
-    Diagnostics diags;
-    Config c = load_config_text("metrics:\n  listen: 127.0.0.1:0\n" + extra, "t.yaml", diags);
-    server_ = std::make_unique<MetricsServer>(io_, c.metrics, Metrics::global().registry(), diags);
-    std::string error;
-    EXPECT_TRUE(server_->valid() && server_->start(error)) << error;
-    thread_ = std::thread([this] { io_.run(); });
+  ServingAgent(int lines, const std::string& metrics_extra = "") {
+    std::filesystem::create_directories(agent_.path("log"));
+    std::filesystem::create_directories(agent_.path("rules"));
+    testing::write_file(agent_.path("rules/tick.yml"), testing::tick_rule_yaml());
+    std::string log;
+    for (int i = 0; i < lines; ++i) log += testing::tick_line(i);
+    testing::write_file(agent_.path("log/app.log"), log);
+    agent_.write_config(testing::tail_agent_config(
+        agent_.dir(), testing::alert_file_output(agent_.dir()), "", "", metrics_extra));
+    started_ = agent_.start() && agent_.metrics_port() != 0;
   }
-  ~ServedMetrics() {
-    io_.stop();
-    thread_.join();
-  }
-  uint16_t port() const { return server_->port(); }
+  bool started() const { return started_; }
+  testing::AgentHarness& agent() { return agent_; }
+  std::string target() const { return "127.0.0.1:" + std::to_string(agent_.metrics_port()); }
 
  private:
-  boost::asio::io_context io_;
-  std::unique_ptr<MetricsServer> server_;
-  std::thread thread_;
+  testing::AgentHarness agent_{"prom-agent"};
+  bool started_ = false;
 };
 
-TEST(PrometheusScrape, RealPrometheusScrapesTriplineMetrics) {
+TEST(PrometheusScrape, RealPrometheusScrapesARunningAgent) {
   TRIPLINE_REQUIRE_BINARY(testing::kPrometheusBinary, "prometheus");
-  Metrics::global().events("auth").Increment(42);
-  ServedMetrics metrics;
-  testing::PrometheusServer prom("127.0.0.1:" + std::to_string(metrics.port()));
+  ServingAgent agent(42);
+  ASSERT_TRUE(agent.started()) << agent.agent().log();
+  testing::PrometheusServer prom(agent.target());
   ASSERT_TRUE(prom.wait_ready()) << prom.log();
   std::string events, build;
   ASSERT_TRUE(testing::wait_until(
       [&] {
         events = prom.query("tripline_events_total");
         build = prom.query("tripline_build_info");
-        return events.find("\"input\":\"auth\"") != std::string::npos &&
+        return events.find("\"input\":\"app\"") != std::string::npos &&
+               events.find("\"42\"]") != std::string::npos &&
                build.find("\"version\"") != std::string::npos;
       },
-      seconds(30), std::chrono::milliseconds(500)))
+      seconds(60), std::chrono::milliseconds(500)))
       << events << "\n" << build << "\n" << prom.log();
-  EXPECT_NE(events.find("\"42\"]"), std::string::npos) << events;
   EXPECT_NE(build.find(std::string("\"version\":\"") + kVersion + "\""), std::string::npos)
       << build;
+  EXPECT_NE(events.find("\"job\":\"tripline\""), std::string::npos) << events;
   const std::string up = prom.query("up");
   EXPECT_NE(up.find("\"1\"]"), std::string::npos) << up;
 }
 
-TEST(PrometheusScrape, PrometheusWithBasicAuthScrapesAndWithoutIsRefused) {
+TEST(PrometheusScrape, AgentWithBasicAuthAnswers401AndPrometheusWithThePasswordScrapes) {
   TRIPLINE_REQUIRE_BINARY(testing::kPrometheusBinary, "prometheus");
   const std::string hash = BasicAuth::hash_password("scrape-pw", 5);
-  ServedMetrics metrics("  basic_auth: { prom: \"" + hash + "\" }\n");
-  const std::string target = "127.0.0.1:" + std::to_string(metrics.port());
-  testing::PrometheusServer good(target,
+  ServingAgent agent(3, ", basic_auth: { prom: \"" + hash + "\" }");
+  ASSERT_TRUE(agent.started()) << agent.agent().log();
+  const uint16_t port = agent.agent().metrics_port();
+  EXPECT_EQ(testing::http_get(port, "/metrics").status, 401u);
+  EXPECT_EQ(testing::http_get(port, "/metrics", {{"Authorization", "Basic cHJvbTp3cm9uZw=="}})
+                .status,
+            401u);  // prom:wrong
+  EXPECT_EQ(testing::http_get(port, "/metrics",
+                              {{"Authorization", "Basic cHJvbTpzY3JhcGUtcHc="}})  // prom:scrape-pw
+                .status,
+            200u);
+
+  testing::PrometheusServer good(agent.target(),
                                  "    basic_auth: { username: prom, password: scrape-pw }\n");
-  testing::PrometheusServer bad(target);
+  testing::PrometheusServer bad(agent.target());
   ASSERT_TRUE(good.wait_ready());
   ASSERT_TRUE(bad.wait_ready());
   std::string up_good, up_bad;
@@ -78,9 +90,8 @@ TEST(PrometheusScrape, PrometheusWithBasicAuthScrapesAndWithoutIsRefused) {
         return up_good.find("\"1\"]") != std::string::npos &&
                up_bad.find("\"0\"]") != std::string::npos;
       },
-      seconds(30), std::chrono::milliseconds(500)))
+      seconds(60), std::chrono::milliseconds(500)))
       << up_good << "\n" << up_bad;
-  EXPECT_EQ(testing::http_get(metrics.port(), "/metrics").status, 401u);
 }
 
 }  // namespace

@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/file_util.h"
+
 extern char** environ;
 
 namespace tripline::testing {
@@ -51,6 +53,15 @@ class AgentProcess {
   }
 
   bool started() const { return pid_ > 0; }
+  // False once the process has exited (it is reaped then; wait() returns its exit code).
+  bool running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    pid_ = -1;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
   pid_t pid() const { return pid_; }
   void signal(int sig) const {
     if (pid_ > 0) kill(pid_, sig);
@@ -76,17 +87,6 @@ class AgentProcess {
   pid_t pid_ = -1;
   int exit_code_ = -1;
 };
-
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void write_file(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-}
 
 // Polls `predicate` until it holds or `timeout` passes.
 template <typename Predicate>

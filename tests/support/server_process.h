@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/file_util.h"
+
 extern char** environ;
 
 namespace tripline::testing {
@@ -67,17 +69,6 @@ inline bool wait_until(const std::function<bool()>& pred, std::chrono::milliseco
     std::this_thread::sleep_for(step);
   }
   return pred();
-}
-
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
 // A child process with stdout+stderr appended to `log_path`; killed (SIGKILL) on destruction.

@@ -2,7 +2,10 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cstdio>
 #include <filesystem>
@@ -111,6 +114,71 @@ TEST(Spool, RotatesSegmentsAndDeletesDeliveredOnes) {
   EXPECT_GT(segments(tmp.path()).size(), 4u);
   EXPECT_EQ(drain(*spool), in);
   EXPECT_EQ(segments(tmp.path()).size(), 1u);  // only the head is kept
+}
+
+TEST(Spool, OneBatchLargerThanASegmentIsSplitAcrossSegments) {
+  testing::TempDir tmp;
+  SpoolOptions options;
+  options.segment_bytes = 4096;
+  auto spool = open_spool(tmp.path(), options);
+  const auto in = numbered(0, 50, 1000);  // ~50 KB in one append
+  ASSERT_EQ(spool->append(in).status, SpoolAppendResult::Status::kStored);
+  const auto segs = segments(tmp.path());
+  EXPECT_GE(segs.size(), 12u);
+  for (const auto& seg : segs) EXPECT_LE(fs::file_size(seg), 4096u) << seg;
+  EXPECT_EQ(drain(*spool), in);
+}
+
+// A write that fails part-way through a batch spanning segments (here: past a file-size limit,
+// in a child process) leaves nothing of the batch behind, so the caller's retry stores it once.
+TEST(SpoolDeathTest, FailedAppendSpanningSegmentsLeavesNothingBehind) {
+  testing::TempDir tmp;
+  EXPECT_EXIT(
+      {
+        std::signal(SIGXFSZ, SIG_IGN);
+        SpoolOptions options;
+        options.segment_bytes = 4096;
+        auto spool = open_spool(tmp.path(), options);
+        spool->append(numbered(0, 3, 1000));  // the head segment holds ~3 KB
+        // Four 1 KB records fill the next segment; the last, 6 KB, needs one of its own and
+        // hits the 5000-byte limit after two segments were begun.
+        auto batch = numbered(3, 4, 1000);
+        batch.push_back(std::string(6000, 'y'));
+        struct rlimit lim {};
+        ::getrlimit(RLIMIT_FSIZE, &lim);
+        const rlim_t unlimited = lim.rlim_cur;
+        lim.rlim_cur = 5000;
+        ::setrlimit(RLIMIT_FSIZE, &lim);
+        const bool refused = spool->append(batch).status == SpoolAppendResult::Status::kIoError;
+        lim.rlim_cur = unlimited;
+        ::setrlimit(RLIMIT_FSIZE, &lim);
+        const bool nothing_left = spool->pending_records() == 3 && segments(tmp.path()).size() == 1;
+        const bool retried = spool->append(batch).status == SpoolAppendResult::Status::kStored;
+        auto expected = numbered(0, 3, 1000);
+        expected.insert(expected.end(), batch.begin(), batch.end());
+        const bool once = drain(*spool) == expected;
+        std::exit(refused && nothing_left && retried && once ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+TEST(Spool, ShortRecordInAnOlderSegmentIsCountedAsCorruption) {
+  testing::TempDir tmp;
+  SpoolOptions options;
+  options.segment_bytes = 4096;
+  {
+    auto spool = open_spool(tmp.path(), options);
+    spool->append(numbered(0, 10, 1000));
+  }
+  const auto segs = segments(tmp.path());
+  ASSERT_GE(segs.size(), 3u);
+  // Only a crash during the newest segment's last write can leave a short record; in an older
+  // one it is damage, and the record is counted, not silently cut.
+  fs::resize_file(segs.front(), fs::file_size(segs.front()) - 5);
+  auto spool = open_spool(tmp.path(), options);
+  const auto out = drain(*spool);
+  EXPECT_EQ(out.size(), 9u);
+  EXPECT_EQ(spool->corrupt(), 1u);
 }
 
 TEST(Spool, CorruptRecordIsSkippedCountedAndOthersSurvive) {
