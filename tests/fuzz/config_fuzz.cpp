@@ -1,0 +1,51 @@
+// Config loader: a tripline.yaml read and validated the way `tripline check` does it — the
+// common schema, then every input's and output's own keys through the built-in factories
+// (outputs in validate-only mode: no spool, no connection), the metrics endpoint, and the rule
+// engine's severity policy and limits.
+// Properties: a bad config is a list of file:line diagnostics, never an exception or a crash.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "agent/components.h"
+#include "config/config.h"
+#include "exporters/prometheus/metrics_server.h"
+#include "rules/lua/lua_limits.h"
+#include "rules/severity/severity_policy.h"
+#include "rules/sigma/engine_limits.h"
+#include "tests/fuzz/fuzz_support.h"
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  tripline::fuzz::quiet_logs();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace tripline;
+  // Relative paths in the config (TLS files, rule paths) resolve below a private directory.
+  static const fuzz::ScratchDir dir("config");
+  const std::string text(reinterpret_cast<const char*>(data), size);
+
+  Diagnostics diags;
+  Config config;
+  try {
+    config = load_config_text(text, "fuzz.yaml", diags);
+  } catch (...) {
+    std::abort();  // config errors are diagnostics
+  }
+  for (const Diagnostic& d : diags.items) {
+    fuzz::check(d.file == "fuzz.yaml" || !d.file.empty());
+    d.to_string();
+  }
+  if (diags.has_errors()) return 0;
+
+  build_collectors(config, dir.path(), diags);
+  build_sinks(config, dir.path(), diags, /*validate_only=*/true);
+  MetricsServer::validate(config.metrics, diags);
+  SeverityPolicy::read(config.rules.severity, config.file, diags);
+  sigma::read_limits(config.rules.limits, config.file, diags);
+  const YAML::Node& limits = config.rules.limits;
+  read_lua_limits(limits && limits.IsMap() ? limits["lua"] : YAML::Node(), config.file, diags);
+  for (const Diagnostic& d : diags.items) d.to_string();
+  return 0;
+}
