@@ -1,14 +1,17 @@
 // Config loader: a tripline.yaml read and validated the way `tripline check` does it — the
-// common schema, then every input's and output's own keys through the built-in factories
-// (outputs in validate-only mode: no spool, no connection), the metrics endpoint, and the rule
-// engine's severity policy and limits.
+// common schema, then every input's and output's own keys through the built-in factories of the
+// collector and sink registries (outputs in validate-only mode: no spool, no connection; inputs
+// built but not started), the metrics endpoint, and the rule engine's severity policy and limits.
 // Properties: a bad config is a list of file:line diagnostics, never an exception or a crash.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <string>
 
-#include "agent/components.h"
+#include "collectors/collector_registry.h"
 #include "config/config.h"
+#include "exporters/sink_registry.h"
 #include "exporters/prometheus/metrics_server.h"
 #include "rules/lua/lua_limits.h"
 #include "rules/severity/severity_policy.h"
@@ -39,8 +42,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (diags.has_errors()) return 0;
 
-  build_collectors(config, dir.path(), diags);
-  build_sinks(config, dir.path(), diags, /*validate_only=*/true);
+  // The registries are what agent/components.cpp builds from; the agent library itself is not
+  // linked so this target builds without the daemon's code.
+  static const auto registries = [] {
+    auto r = std::make_unique<std::pair<CollectorRegistry, SinkRegistry>>(
+        CollectorRegistry("input type"), SinkRegistry("output type"));
+    register_builtin_collectors(r->first);
+    register_builtin_sinks(r->second);
+    return r;
+  }();
+  const CollectorContext inputs{"fuzz-host", dir.path() + "/state", dir.path()};
+  for (const InputConfig& input : config.inputs) {
+    if (const auto* factory = registries->first.find(input.type)) (*factory)(input, inputs, diags);
+  }
+  const SinkContext outputs{"fuzz-host", dir.path() + "/state", dir.path(), /*validate_only=*/true};
+  for (const OutputConfig& output : config.outputs) {
+    if (const auto* factory = registries->second.find(output.type)) {
+      (*factory)(output, outputs, diags);
+    }
+  }
   MetricsServer::validate(config.metrics, diags);
   SeverityPolicy::read(config.rules.severity, config.file, diags);
   sigma::read_limits(config.rules.limits, config.file, diags);
