@@ -63,8 +63,8 @@ for t in "${targets[@]}"; do
   artifacts="$build/artifacts/$t/"
   mkdir -p "$work" "$artifacts"
   [[ $t == config ]] && cp config/tripline.yaml "$work/shipped-tripline.yaml"
-  seeds=("tests/fuzz/corpus/$t")
-  for s in $(extra_seeds "$t"); do seeds+=("$s"); done
+  seeds=()
+  for s in "tests/fuzz/corpus/$t" $(extra_seeds "$t"); do [[ -d $s ]] && seeds+=("$s"); done
   args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=25 -max_len="$(max_len "$t")"
         -artifact_prefix="$artifacts" -print_final_stats=1)
   [[ -n ${FUZZ_RUNS:-} ]] && args+=(-runs="$FUZZ_RUNS")

@@ -28,6 +28,17 @@ TEST(JsonlParserTest, UsesConfiguredTimeFieldAndEpochNumbers) {
   EXPECT_EQ(format_rfc3339(e.event_time()), "2020-09-22T14:06:51Z");
 }
 
+// Found by fuzz_event_fields: converting 1.2e16 s to the clock's 64-bit nanoseconds overflowed.
+TEST(JsonlParserTest, EpochNumbersBeyondTheClockRangeAreSkippedForTheNextTimeField) {
+  bool ok = false;
+  Event e = parsed(R"({"timestamp":12345678901234567890,"time":"2020-09-22T14:06:51Z"})", &ok);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(format_rfc3339(e.event_time()), "2020-09-22T14:06:51Z");
+  Event alone = parsed(R"({"at":1e300})", &ok, {"at"});
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(alone.event_time(), TimePoint{});
+}
+
 TEST(JsonlParserTest, NonObjectLinesAreParseErrorsButStayEvents) {
   bool ok = true;
   Event e = parsed("not json at all", &ok);
