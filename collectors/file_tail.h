@@ -72,7 +72,6 @@ class FileTailCollector : public Collector {
   std::unique_ptr<FileWatcher> watcher_;
   std::unique_ptr<BatchBuilder> builder_;
   std::vector<char> buffer_;
-  uint64_t unsent_events_ = 0;
 
   std::atomic<bool> stopping_{false};
   bool halted_ = false;  // the pipeline refused a batch: it is shutting down
