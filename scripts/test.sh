@@ -13,7 +13,8 @@ ctest --test-dir build --output-on-failure -j "$jobs" --timeout 900
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTRIPLINE_SANITIZE=ON \
   -DTRIPLINE_BUILD_BENCH=OFF
-cmake --build build-asan -j "$jobs"
+# The sanitizer pass runs the unit label only, so it builds only the unit test binaries.
+cmake --build build-asan -j "$jobs" --target unit_tests
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit --timeout 900
 

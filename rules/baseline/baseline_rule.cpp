@@ -6,15 +6,6 @@
 namespace tripline::baseline {
 namespace {
 
-std::string_view environment_of(const Event& event, const std::string& field) {
-  if (const InputInfo* in = event.input()) {
-    for (const auto& [name, value] : in->static_fields) {
-      if (name == field) return value;
-    }
-  }
-  return {};
-}
-
 }  // namespace
 
 int64_t window_index(TimePoint t, std::chrono::milliseconds window) {
@@ -39,9 +30,7 @@ Alert BaselineRule::make_alert(const Observation& o, std::string_view id_seed,
   a.alert_id = sha256_hex(seed, 32);
   a.title = info_.title;
   a.level = info_.level;
-  a.sev = info_.severity.depends_on_environment()
-              ? info_.severity.resolve(environment_of(o.event, info_.policy->environment_field()))
-              : info_.severity.base();
+  a.sev = info_.policy->grade(info_.severity, &o.event);
   a.tags = info_.tags;
   a.runbook = info_.runbook;
   a.group = o.group;

@@ -9,23 +9,10 @@
 #include "core/digest.h"
 #include "core/metrics.h"
 #include "rules/correlation/correlation_engine.h"
+#include "rules/sigma/rule_slug.h"
 
 namespace tripline::correlation {
 namespace {
-
-std::string slug(const std::string& title) {
-  std::string out;
-  for (char c : title) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u)) {
-      out.push_back(static_cast<char>(std::tolower(u)));
-    } else if (!out.empty() && out.back() != '-') {
-      out.push_back('-');
-    }
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? "correlation" : out;
-}
 
 struct CorrelationMetrics {
   prometheus::Family<prometheus::Counter>& late;
@@ -64,7 +51,7 @@ class Compiler {
       const sigma::Correlation& d = docs[i];
       const std::string id = !d.header.id.empty() ? d.header.id
                              : !d.header.name.empty() ? d.header.name
-                                                      : slug(d.header.title);
+                                                      : sigma::rule_slug(d.header.title, "correlation");
       ids_.push_back(id);
       if (set_.find(id) || (!d.header.name.empty() && set_.find(d.header.name))) {
         error_at(diags_, d.header.mark,

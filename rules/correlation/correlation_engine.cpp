@@ -35,15 +35,6 @@ std::string number_text(double v) {
   return ec == std::errc() ? std::string(buf, end) : std::string("0");
 }
 
-std::string_view environment_of(const Event& event, const std::string& field) {
-  if (const InputInfo* in = event.input()) {
-    for (const auto& [name, value] : in->static_fields) {
-      if (name == field) return value;
-    }
-  }
-  return {};
-}
-
 // The condition field(s) of one event: false when one is missing or null (the event then does
 // not take part in a value_* correlation: it has no value to count, sum or rank).
 bool read_value(const Slot& slot, const Event& event, bool numeric, Entry& entry) {
@@ -241,9 +232,7 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
     a.rule_id = c.id;
     a.title = c.title;
     a.level = c.level;
-    a.sev = c.severity.depends_on_environment() && event
-                ? c.severity.resolve(environment_of(*event, policy_->environment_field()))
-                : c.severity.base();
+    a.sev = policy_->grade(c.severity, event);
     a.time = from_ms(p.fire.time);
     a.ends_at = from_ms(p.fire.window_end);
     a.host = std::move(p.host);

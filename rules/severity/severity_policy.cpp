@@ -133,4 +133,15 @@ Sev SeverityPolicy::RuleSeverity::resolve(std::string_view environment) const {
   return s;
 }
 
+Sev SeverityPolicy::grade(const RuleSeverity& rule, const Event* event) const {
+  if (!rule.depends_on_environment() || event == nullptr) return rule.base();
+  std::string_view environment;
+  if (const InputInfo* in = event->input()) {
+    for (const auto& [name, value] : in->static_fields) {
+      if (name == environment_field_) environment = value;
+    }
+  }
+  return rule.resolve(environment);
+}
+
 }  // namespace tripline

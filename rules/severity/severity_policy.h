@@ -67,6 +67,9 @@ class SeverityPolicy {
                         const std::optional<Sev>& rule_sev,
                         const std::vector<std::string>& tags) const;
   const std::string& environment_field() const { return environment_field_; }
+  // The grade of one alert of `rule`: its base, or with the steps for the environment named by
+  // the input of `event` (null: no event, the base).
+  Sev grade(const RuleSeverity& rule, const Event* event) const;
   const LifecycleConfig& lifecycle() const { return lifecycle_; }
   const ChangeApprovals& changes() const { return changes_; }
 
