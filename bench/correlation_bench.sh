@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Correlation benchmark (issue #4): 1M sshd lines through every default sshd pack (single-event
 # rules + brute force, password spray, success after failures) on one core, with 5,000 and with
-# 1M distinct attacker addresses: lines/s and peak RSS of `tripline replay`, next to fail2ban-regex
+# 1M distinct attacker addresses (spread over days, and all within five minutes): lines/s and peak RSS of `tripline replay`, next to fail2ban-regex
 # (sshd filter) and a grep | sort | uniq -c pipeline counting failures per address, measured in
 # the same run on the same files.
 # usage: bench/correlation_bench.sh [BUILD_DIR] [LINES]
@@ -22,6 +22,9 @@ quiet=(--rules config/rules.d/linux_sshd_authentication.yml --rules "$work/corr-
 
 "$build/bench/tripline_corpus_gen" sshd "$n" "$work/auth-5k.log" 5000
 "$build/bench/tripline_corpus_gen" sshd "$n" "$work/auth-1m.log"
+# Every line from a new address, all within five minutes: every group is live at once, so only
+# rules.correlation.max_groups (LRU) bounds the memory.
+"$build/bench/tripline_corpus_gen" sshd "$n" "$work/auth-flood.log" 0 300
 
 # measure NAME CMD...: wall seconds and peak RSS (KiB) of one run, output discarded.
 measure() {
@@ -40,9 +43,14 @@ pipeline() {
 }
 export -f pipeline
 
-for corpus in 5k 1m; do
+for corpus in 5k 1m flood; do
   file="$work/auth-$corpus.log"
-  echo "== $n sshd lines, ${corpus/5k/5,000} attacker addresses ($(du -h "$file" | cut -f1)), one core"
+  case $corpus in
+    5k) what="5,000 attacker addresses" ;;
+    1m) what="a new address per line, over days" ;;
+    flood) what="a new address per line, all within 5 minutes" ;;
+  esac
+  echo "== $n sshd lines, $what ($(du -h "$file" | cut -f1)), one core"
   measure "tripline replay (sshd packs + correlations)" "${pin[@]}" "$tripline" replay --no-progress "${packs[@]}" "$file"
   t_tl=$(cat "$work/last")
   measure "tripline replay (correlations, no SEV4 alerts)" "${pin[@]}" "$tripline" replay --no-progress "${quiet[@]}" "$file"

@@ -217,6 +217,7 @@ RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir
       sigma_matcher->add_observer(
           std::make_shared<correlation::CorrelationEngine>(correlations, set->policy, engine));
       result.state_keys.insert(correlations->state_keys.begin(), correlations->state_keys.end());
+      result.rule_count += correlations->correlations.size();
     }
     if (baselines) sigma_matcher->add_observer(baselines);
     result.matcher = sigma_matcher;
