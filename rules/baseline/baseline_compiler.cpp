@@ -22,8 +22,8 @@ std::shared_ptr<Store> store_for(const std::string& id, const sigma::Baseline& b
   auto make = [&] { return std::make_shared<Store>(id, limits); };
   if (!options.registry) return make();
   std::string key;
-  auto store = options.registry->acquire_as<Store>("baseline-" + b.type, id, baseline_digest(b),
-                                                   make, &key);
+  auto store =
+      options.registry->acquire_as<Store>("baseline-" + b.type, id, baseline_digest(b), make, &key);
   if (options.acquired) options.acquired->insert(key);
   return store ? store : make();
 }

@@ -8,9 +8,9 @@ namespace {
 using sigma::mark_at;
 
 const std::vector<std::string> kTopKeys = {
-    "title",   "id",    "name",     "taxonomy", "status",   "description",    "author",
-    "date",    "modified", "references", "baseline", "falsepositives", "level",  "tags",
-    "generate", "sev",  "runbook",  "tests"};
+    "title",  "id",   "name",     "taxonomy",   "status",   "description",
+    "author", "date", "modified", "references", "baseline", "falsepositives",
+    "level",  "tags", "generate", "sev",        "runbook",  "tests"};
 
 bool read_refs(YamlMap& m, const YAML::Node& node, const std::string& key, const std::string& file,
                std::vector<sigma::RuleRef>& out) {

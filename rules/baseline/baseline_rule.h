@@ -33,8 +33,8 @@ enum class Role { kCount, kPart };
 struct Observation {
   const Event& event;
   Role role;
-  TimePoint time;          // event time: replay gives what live tailing gave
-  std::string_view key;    // the group-by values, joined: the state key
+  TimePoint time;        // event time: replay gives what live tailing gave
+  std::string_view key;  // the group-by values, joined: the state key
   const std::vector<std::pair<std::string, std::string>>& group;
   std::string_view value;  // first_seen: the tracked value
 };

@@ -40,7 +40,8 @@ RateSpike::RateSpike(BaselineInfo info, RateSpikeParams params, std::shared_ptr<
 
 double RateSpike::rolled(const RateSpikeCell& cell, int64_t gap) const {
   double ewma = params_.alpha * static_cast<double>(cell.count) + (1 - params_.alpha) * cell.ewma;
-  if (gap > 0) ewma *= std::pow(1 - params_.alpha, static_cast<double>(std::min<int64_t>(gap, 4096)));
+  if (gap > 0)
+    ewma *= std::pow(1 - params_.alpha, static_cast<double>(std::min<int64_t>(gap, 4096)));
   return ewma;
 }
 

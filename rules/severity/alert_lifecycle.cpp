@@ -12,7 +12,9 @@ namespace {
 
 thread_local std::vector<Alert> tls_produced;
 
-size_t shard_of(const std::string& key, size_t shards) { return std::hash<std::string>{}(key) % shards; }
+size_t shard_of(const std::string& key, size_t shards) {
+  return std::hash<std::string>{}(key) % shards;
+}
 
 Sev raise_sev(Sev s, int steps, Sev ceiling) {
   const int v = std::max(static_cast<int>(s) - steps, static_cast<int>(ceiling));

@@ -52,8 +52,7 @@ bool wildcard_match(std::string_view pattern, std::string_view text) {
 
 bool contains_token(std::string_view text, std::string_view token) {
   if (token.empty()) return false;
-  for (size_t at = text.find(token); at != std::string_view::npos;
-       at = text.find(token, at + 1)) {
+  for (size_t at = text.find(token); at != std::string_view::npos; at = text.find(token, at + 1)) {
     const bool left = at == 0 || !ticket_char(text[at - 1]);
     const size_t after = at + token.size();
     const bool right = after == text.size() || !ticket_char(text[after]);
@@ -160,7 +159,8 @@ const ApprovedChange* ChangeApprovals::find(std::string_view id, std::string_vie
   for (const ApprovedChange& c : changes_) {
     if (c.start && (time < *c.start || time >= *c.end)) continue;
     if (!c.select.empty() && !c.select.matches(id, name, tags)) continue;
-    if (!c.principals.empty() && !any_field_matches(principal_fields_, c.principals, field, false)) {
+    if (!c.principals.empty() &&
+        !any_field_matches(principal_fields_, c.principals, field, false)) {
       continue;
     }
     if (!c.accounts.empty() && !any_field_matches(account_fields_, c.accounts, field, false)) {

@@ -34,10 +34,10 @@ struct LifecycleConfig {
   };
   struct Escalation {
     RuleSelector select;
-    uint64_t count = 0;                // firings of one rule+group ...
+    uint64_t count = 0;                   // firings of one rule+group ...
     std::chrono::milliseconds within{0};  // ... inside this span (event time)
-    int raise = 1;                     // grades more urgent
-    Sev ceiling = Sev::kSev0;          // never past this grade
+    int raise = 1;                        // grades more urgent
+    Sev ceiling = Sev::kSev0;             // never past this grade
     SourceMark mark;
   };
 

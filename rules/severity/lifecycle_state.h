@@ -31,7 +31,7 @@ class LifecycleState final : public state::PersistentState {
     uint64_t suppressed = 0;
     uint64_t suppressed_events = 0;
     Sev most_urgent_passed = Sev::kSev4;
-    std::optional<Alert> sample;  // first alert held back: what the summary describes
+    std::optional<Alert> sample;     // first alert held back: what the summary describes
     std::vector<TimePoint> firings;  // ring of the last escalation.count firing times
     size_t next_firing = 0;
     std::list<std::string>::iterator lru;
@@ -42,7 +42,7 @@ class LifecycleState final : public state::PersistentState {
     std::deque<std::pair<TimePoint, std::string>> id_order;
     TimePoint id_watermark{};
     std::unordered_map<std::string, GroupState> groups;
-    std::list<std::string> group_lru;  // most recent first
+    std::list<std::string> group_lru;           // most recent first
     std::multimap<TimePoint, std::string> due;  // window end → group key, when it held alerts
   };
   static constexpr size_t kShards = 16;

@@ -72,7 +72,8 @@ SeverityPolicy SeverityPolicy::read(const YAML::Node& node, const std::string& f
           }
         }
         if (has_sev == has_adjust) {
-          om.error("", "config.missing-key", "a severity override needs exactly one of sev, adjust");
+          om.error("", "config.missing-key",
+                   "a severity override needs exactly one of sev, adjust");
           continue;
         }
         if (o.rules.empty() && o.tags.empty() && o.environment.empty()) {
@@ -103,9 +104,9 @@ SeverityPolicy::RuleSeverity SeverityPolicy::for_rule(const std::string& id,
     rs.base_ = it == levels_.end() ? no_level_ : it->second;
   }
   for (const Override& o : overrides_) {
-    if (!o.rules.empty() &&
-        std::none_of(o.rules.begin(), o.rules.end(),
-                     [&](const std::string& r) { return r == id || (!name.empty() && r == name); })) {
+    if (!o.rules.empty() && std::none_of(o.rules.begin(), o.rules.end(), [&](const std::string& r) {
+          return r == id || (!name.empty() && r == name);
+        })) {
       continue;
     }
     if (!o.tags.empty() && std::none_of(o.tags.begin(), o.tags.end(), [&](const std::string& p) {

@@ -27,12 +27,9 @@ struct Graded {
 std::map<std::string, Graded> replay_graded(const std::string& dir,
                                             const std::vector<std::string>& extra) {
   const std::string rules = std::string(TRIPLINE_SOURCE_DIR) + "/config/rules.d/";
-  std::vector<std::string> args = {"replay",
-                                   "--no-progress",
-                                   "--rules",
-                                   rules + "aws_iam_admin_policy_attached.yml",
-                                   "--rules",
-                                   rules + "aws_iam_identity_created.yml"};
+  std::vector<std::string> args = {"replay",  "--no-progress",
+                                   "--rules", rules + "aws_iam_admin_policy_attached.yml",
+                                   "--rules", rules + "aws_iam_identity_created.yml"};
   args.insert(args.end(), extra.begin(), extra.end());
   args.push_back(std::string(TRIPLINE_FIXTURES_DIR) + "/cloudtrail/iam_change_window.json");
   const std::string out = dir + "/out.jsonl", err = dir + "/err.log";

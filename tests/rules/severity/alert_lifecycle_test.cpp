@@ -120,6 +120,27 @@ TEST(AlertLifecycleThrottle, HoldsBackPastMaxAndSummarisesWhenTheWindowEnds) {
   EXPECT_TRUE(due.empty());
 }
 
+TEST(AlertLifecycleThrottle, ConcurrentWorkersShareOneWindowAndOneSummary) {
+  auto lc = make("{}", {{"r", throttled(minutes(10), 5)}});
+  const TimePoint t = at("2026-11-23T10:00:00Z");
+  std::atomic<int> passed{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 8; ++w) {
+    workers.emplace_back([&, w] {
+      for (int i = 0; i < 100; ++i) {
+        const std::string id = std::to_string(w) + "-" + std::to_string(i);
+        passed += static_cast<int>(pass(*lc, alert("r", id, t + seconds(i))).size());
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(passed.load(), 5);
+  std::vector<Alert> out;
+  lc->finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].count, 795u);
+}
+
 TEST(AlertLifecycleThrottle, WindowWithoutHeldBackAlertsHasNoSummary) {
   auto lc = make("{}", {{"r", throttled(minutes(10), 5)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
@@ -200,7 +221,8 @@ TEST(AlertLifecycleThrottle, RuleThrottleWinsOverPolicy) {
   auto lc = make("throttle: [{tag: x, window: 10m, max_alerts: 1}]", {{"r", own}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   int out = 0;
-  for (int i = 0; i < 5; ++i) out += static_cast<int>(pass(*lc, alert("r", std::to_string(i), t)).size());
+  for (int i = 0; i < 5; ++i)
+    out += static_cast<int>(pass(*lc, alert("r", std::to_string(i), t)).size());
   EXPECT_EQ(out, 3);
 }
 
@@ -211,8 +233,8 @@ TEST(AlertLifecycleThrottle, EvictedWindowStillReportsWhatItHeldBack) {
   pass(*lc, alert("r", "b", t, Sev::kSev2, {{"ip", "victim"}}));
   size_t summaries = 0;
   for (int i = 0; i < 2000; ++i) {
-    for (const Alert& a :
-         pass(*lc, alert("r", "x" + std::to_string(i), t, Sev::kSev2, {{"ip", std::to_string(i)}}))) {
+    for (const Alert& a : pass(*lc, alert("r", "x" + std::to_string(i), t, Sev::kSev2,
+                                          {{"ip", std::to_string(i)}}))) {
       summaries += a.group == std::vector<std::pair<std::string, std::string>>{{"ip", "victim"}};
     }
   }
@@ -244,7 +266,8 @@ TEST(AlertLifecycleEscalation, FiringsSpreadWiderThanTDoNotEscalate) {
   auto lc = make("escalation: [{count: 3, within: 30m}]");
   const TimePoint t = at("2026-11-23T10:00:00Z");
   Sev last = Sev::kSev4;
-  for (int i = 0; i < 6; ++i) last = pass(*lc, alert("r", std::to_string(i), t + minutes(20 * i)))[0].sev;
+  for (int i = 0; i < 6; ++i)
+    last = pass(*lc, alert("r", std::to_string(i), t + minutes(20 * i)))[0].sev;
   EXPECT_EQ(last, Sev::kSev2);
 }
 

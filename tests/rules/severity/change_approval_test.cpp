@@ -55,10 +55,10 @@ std::vector<Alert> run(AlertLifecycle& lc, const std::string& rule, const std::s
 
 TEST(ChangeApproval, IamMutationInsideTheWindowByTheApprovedPrincipalIsSev4WithChangeId) {
   auto lc = make(kChanges);
-  const auto out = run(*lc, "iam",
-                       cloudtrail("arn:aws:sts::111122223333:assumed-role/terraform/ci-42",
-                                  "2026-11-23T10:00:00Z"),
-                       "2026-11-23T10:00:00Z");
+  const auto out = run(
+      *lc, "iam",
+      cloudtrail("arn:aws:sts::111122223333:assumed-role/terraform/ci-42", "2026-11-23T10:00:00Z"),
+      "2026-11-23T10:00:00Z");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].sev, Sev::kSev4);
   EXPECT_EQ(out[0].change_id, "CHG-1042");
@@ -68,8 +68,8 @@ TEST(ChangeApproval, IamMutationInsideTheWindowByTheApprovedPrincipalIsSev4WithC
 TEST(ChangeApproval, OutsideTheWindowKeepsItsSeverity) {
   auto lc = make(kChanges);
   for (const char* t : {"2026-11-23T08:59:59Z", "2026-11-23T11:00:00Z"}) {
-    const auto out = run(
-        *lc, "iam", cloudtrail("arn:aws:sts::111122223333:assumed-role/terraform/ci", t), t);
+    const auto out =
+        run(*lc, "iam", cloudtrail("arn:aws:sts::111122223333:assumed-role/terraform/ci", t), t);
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].sev, Sev::kSev1) << t;
     EXPECT_TRUE(out[0].change_id.empty()) << t;
@@ -81,9 +81,9 @@ TEST(ChangeApproval, OtherPrincipalOrAccountInsideTheWindowKeepsItsSeverity) {
   const std::string t = "2026-11-23T10:00:00Z";
   auto out = run(*lc, "iam", cloudtrail("arn:aws:iam::111122223333:user/mallory", t), t);
   EXPECT_EQ(out[0].sev, Sev::kSev1);
-  out = run(*lc, "iam",
-            cloudtrail("arn:aws:sts::999999999999:assumed-role/terraform/ci", t, "999999999999"),
-            t);
+  out =
+      run(*lc, "iam",
+          cloudtrail("arn:aws:sts::999999999999:assumed-role/terraform/ci", t, "999999999999"), t);
   EXPECT_EQ(out[0].sev, Sev::kSev1);
 }
 
@@ -99,8 +99,8 @@ TEST(ChangeApproval, RulesOutsideTheSelectionAreNeverGraded) {
 TEST(ChangeApproval, TicketCarriedInTheSessionNameApprovesAtAnyTime) {
   auto lc = make(kChanges);
   const std::string t = "2026-12-01T03:00:00Z";
-  auto out = run(*lc, "iam",
-                 cloudtrail("arn:aws:sts::111122223333:assumed-role/deployer/CHG-2001", t), t);
+  auto out =
+      run(*lc, "iam", cloudtrail("arn:aws:sts::111122223333:assumed-role/deployer/CHG-2001", t), t);
   EXPECT_EQ(out[0].change_id, "CHG-2001");
   EXPECT_EQ(out[0].sev, Sev::kSev4);
   // A longer ticket id that merely starts with it is another ticket.

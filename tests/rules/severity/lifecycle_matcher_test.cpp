@@ -5,8 +5,8 @@
 #include <fstream>
 
 #include "core/time_util.h"
-#include "rules/state/state_registry.h"
 #include "rules/rule_loader.h"
+#include "rules/state/state_registry.h"
 #include "tests/rules/sigma/sigma_test_util.h"
 #include "tests/support/temp_dir.h"
 
@@ -24,8 +24,8 @@ throttle: {window: 10m, max_alerts: 2}
 )";
 
 Event poke(int i, const std::string& time) {
-  Event e = sigma::testing::json_event(R"({"action":"poke","eventID":"e)" + std::to_string(i) +
-                                       R"("})");
+  Event e =
+      sigma::testing::json_event(R"({"action":"poke","eventID":"e)" + std::to_string(i) + R"("})");
   e.set_event_time(*parse_rfc3339(time));
   return e;
 }
