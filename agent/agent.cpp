@@ -2,9 +2,12 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <condition_variable>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "agent/components.h"
 #include "core/log.h"
@@ -207,27 +210,30 @@ void Agent::stop() {
 }
 
 // Collectors stop first so nothing new arrives; the pipeline then evaluates and delivers what is
-// queued (bounded by shutdown_timeout), and only then are checkpoints written. The intake closes
-// before the collectors are joined: one blocked on a full queue (sinks refusing, e.g. a full
-// spool disk) would otherwise never return, and SIGTERM would hang.
+// queued, and only then are checkpoints written. One deadline (shutdown_timeout) bounds it all:
+// when it passes, the intake closes (a collector blocked on the full queue returns; what it held
+// is read again after restart) and refused deliveries are given up on, so SIGTERM cannot hang
+// behind a sink that refuses (a full spool disk, a spool full under overflow: block).
 void Agent::shutdown() {
   if (!pipeline_) return;
   if (metrics_server_) metrics_server_->stop();
-  pipeline_->stop_intake();
-  for (auto& c : collectors_) c->stop();
-  std::atomic<bool> drained{false};
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool drained = false;
   std::thread watchdog([&] {
-    const auto deadline = std::chrono::steady_clock::now() + config_.agent.shutdown_timeout;
-    while (!drained && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (!drained) {
-      log::warn("shutdown timeout: undelivered batches will be read again after restart");
-      pipeline_->abandon_delivery();
-    }
+    std::unique_lock lock(mutex);
+    if (cv.wait_for(lock, config_.agent.shutdown_timeout, [&] { return drained; })) return;
+    log::warn("shutdown timeout: undelivered batches will be read again after restart");
+    pipeline_->stop_intake();
+    pipeline_->abandon_delivery();
   });
+  for (auto& c : collectors_) c->stop();
   pipeline_->drain();
-  drained = true;
+  {
+    std::lock_guard lock(mutex);
+    drained = true;
+  }
+  cv.notify_all();
   watchdog.join();
   for (auto& c : collectors_) c->flush_checkpoints();
   save_rule_state();
