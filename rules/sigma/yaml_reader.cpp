@@ -5,6 +5,9 @@
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include "core/alert.h"
 #include "rules/baseline/baseline_reader.h"
 #include "rules/sigma/reader_parts.h"
@@ -271,10 +274,50 @@ bool read_logsource(const YAML::Node& node, const std::string& file, Diagnostics
   return diags.error_count() == errors_before;
 }
 
+namespace {
+
+// Debian 12's yaml-cpp 0.7 loops for ever in LoadAll on some malformed streams ("," alone), each
+// turn adding a null document until memory runs out (upstream jbeder/yaml-cpp#1319, the bug
+// behind falcosecurity/falco#3281; found here by fuzz_sigma_rule). A dry run through the public
+// event API counts documents without keeping them: a stream cannot hold more documents than it
+// has bytes (plus the one implicit empty document), so more means the parser is not advancing.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+bool parser_advances(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  for (size_t documents = 0; parser.HandleNextDocument(counter);) {
+    if (++documents > text.size() + 1) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void read_text(const std::string& text, const std::string& file, DocumentSet& out,
                Diagnostics& diags) {
   std::vector<YAML::Node> docs;
   try {
+    if (!parser_advances(text)) {
+      diags.error("rules.yaml", file, 0, 0,
+                  "not a YAML stream the parser can read (it stops advancing)");
+      return;
+    }
     docs = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     diags.error("rules.yaml", file, e.mark.line >= 0 ? e.mark.line + 1 : 0,
