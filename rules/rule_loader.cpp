@@ -37,15 +37,6 @@ bool hidden(const fs::path& p) {
 // They take part in what YAML rules do: the same logsource routing (the Sigma catalog, so sshd
 // lines reach linux/auth rules), the same severity policy, unique ids across both engines.
 
-std::string_view environment_of(const Event& event, const std::string& field) {
-  if (const InputInfo* in = event.input()) {
-    for (const auto& [name, value] : in->static_fields) {
-      if (name == field) return value;
-    }
-  }
-  return {};
-}
-
 std::shared_ptr<LuaRuleSet> load_lua(const std::vector<std::string>& files,
                                      const RulesConfig& config, const RuleLoadOptions& options,
                                      const sigma::CompileOptions& compile, Diagnostics& diags) {
@@ -56,10 +47,7 @@ std::shared_ptr<LuaRuleSet> load_lua(const std::vector<std::string>& files,
   lua.state_dir = options.state_dir;
   std::shared_ptr<const SeverityPolicy> policy = compile.policy;
   lua.hooks.grade = [policy](const LuaRuleInfo& rule, Sev requested, const Event& event) {
-    const auto graded = policy->for_rule(rule.id, "", "", requested, rule.tags);
-    return graded.depends_on_environment()
-               ? graded.resolve(environment_of(event, policy->environment_field()))
-               : graded.base();
+    return policy->grade(policy->for_rule(rule.id, "", "", requested, rule.tags), &event);
   };
   std::shared_ptr<const sigma::LogSourceCatalog> catalog = compile.catalog;
   lua.hooks.routes = [catalog](const LogSource& rule, const LogSource& event) {
