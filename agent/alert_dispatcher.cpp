@@ -19,6 +19,8 @@ AlertDispatcher::AlertDispatcher(std::vector<std::unique_ptr<Sink>> sinks,
 
 bool AlertDispatcher::deliver(std::span<const Alert> alerts) {
   if (alerts.empty()) return true;
+  // tripline_alerts_total counts alerts as they leave the rules, after dedup, throttling,
+  // escalation and change approval: once per alert, with its final grade.
   for (const Alert& a : alerts) Metrics::global().alerts(sev_name(a.sev)).Increment();
   std::vector<Alert> redacted;
   if (redactor_) {

@@ -37,7 +37,6 @@ Alert BaselineRule::make_alert(const Observation& o, std::string_view id_seed,
   a.count = count;
   Metrics& m = Metrics::global();
   m.rule_matches(info_.id, sev_name(a.sev)).Increment();
-  m.alerts(sev_name(a.sev)).Increment();
   return a;
 }
 

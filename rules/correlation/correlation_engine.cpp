@@ -264,7 +264,6 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
       c.match_counters[sev].store(counter, std::memory_order_release);
     }
     counter->Increment();
-    Metrics::global().alerts(sev_name(a.sev)).Increment();
     alerts.push_back(a);
   }
   // Chaining: the alert is an occurrence for the correlations built on this one.

@@ -89,7 +89,6 @@ void SigmaMatcher::on_match(const CompiledRule& rule, const Event& event,
       rule.match_counters[sev].store(c, std::memory_order_release);
     }
     c->Increment();
-    metrics.alerts(sev_name(a.sev)).Increment();
     alerts.push_back(std::move(a));
   } else {
     const Sev s = rule.severity.base();
