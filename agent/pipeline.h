@@ -32,7 +32,9 @@ class Pipeline : public BatchConsumer {
   // Refuses further batches (submit() returns false) and wakes a collector blocked on the full
   // queue; what is queued is still evaluated by drain(). Refused batches were never acknowledged,
   // so their lines are read again after a restart.
-  void stop_intake() { queue_.close(); }
+  void stop_intake() {
+    for (auto& queue : queues_) queue->close();
+  }
   // Lets windowed rules emit what is due (called from a timer).
   void advance(TimePoint now);
   // Stops accepting, evaluates everything queued, flushes the rule set's pending windows and joins
