@@ -1,6 +1,7 @@
 #include "agent/pipeline.h"
 
 #include <chrono>
+#include <optional>
 
 #include "core/metrics.h"
 
@@ -34,14 +35,33 @@ std::shared_ptr<Matcher> Pipeline::matcher() const {
 void Pipeline::work() {
   auto& eval_seconds = Metrics::global().rule_eval_seconds();
   std::vector<Alert> alerts;
-  while (auto batch = queue_.pop()) {
+  for (;;) {
+    std::optional<EventBatch> batch;
+    uint64_t ticket = 0;
+    {
+      // Tickets follow queue order: only one worker waits in pop() at a time.
+      std::lock_guard lock(pop_mutex_);
+      batch = queue_.pop();
+      if (!batch) break;
+      ticket = next_ticket_++;
+    }
     const std::shared_ptr<Matcher> m = matcher();
     alerts.clear();
     const auto started = std::chrono::steady_clock::now();
     for (const Event& event : batch->events) m->evaluate(event, alerts);
     eval_seconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    if (dispatcher_.deliver(alerts) && batch->on_committed) batch->on_committed();
+    {
+      std::unique_lock lock(turn_mutex_);
+      turn_cv_.wait(lock, [&] { return turn_ == ticket; });
+    }
+    const bool delivered = dispatcher_.deliver(alerts);
+    {
+      std::lock_guard lock(turn_mutex_);
+      ++turn_;
+    }
+    turn_cv_.notify_all();
+    if (delivered && batch->on_committed) batch->on_committed();
   }
 }
 

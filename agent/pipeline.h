@@ -1,4 +1,6 @@
 #pragma once
+#include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -13,6 +15,10 @@ namespace tripline {
 
 // collectors → bounded queue → rule evaluation on a fixed worker pool → sinks → acknowledgement.
 // A batch is acknowledged (EventBatch::on_committed) only after every sink holds its alerts.
+// Batches are evaluated in parallel but handed to the sinks in the order they were queued: a
+// sink sees alerts in input order, and while one batch is refused (a full spool) no later batch
+// can overtake it, so what is spooled but not yet checkpointable (read again after a crash)
+// stays within the batches in flight.
 class Pipeline : public BatchConsumer {
  public:
   Pipeline(int threads, size_t queue_batches, std::shared_ptr<Matcher> matcher,
@@ -42,6 +48,12 @@ class Pipeline : public BatchConsumer {
   void work();
 
   BoundedQueue<EventBatch> queue_;
+  // Delivery order: a worker takes a ticket with each batch and delivers when it comes up.
+  std::mutex pop_mutex_;
+  uint64_t next_ticket_ = 0;
+  std::mutex turn_mutex_;
+  std::condition_variable turn_cv_;
+  uint64_t turn_ = 0;
   AlertDispatcher& dispatcher_;
   const int threads_;
   std::vector<std::thread> workers_;
