@@ -18,6 +18,10 @@
 namespace tripline {
 namespace {
 
+// Rule state (correlation windows) is written every 30 ticks of one second and on stop: a crash
+// loses at most that much of the windows, a clean stop nothing.
+constexpr unsigned kRuleStateSaveTicks = 30;
+
 void report(const Diagnostics& diags) {
   for (const Diagnostic& d : diags.items) {
     if (d.severity == Diagnostic::Severity::kError) {
@@ -53,21 +57,29 @@ bool Agent::load_config() {
 }
 
 bool Agent::load_rules() {
-  RuleLoadResult result =
-      tripline::load_rules(config_.rules, source_.directory(), config_.agent.state_dir);
+  if (!rule_state_) rule_state_ = std::make_unique<state::StateRegistry>(config_.agent.state_dir);
+  RuleLoadResult result = tripline::load_rules(config_.rules, source_.directory(),
+                                               config_.agent.state_dir, rule_state_.get());
   report(result.diagnostics);
   if (!result.matcher) return false;
   matcher_ = std::move(result.matcher);
+  rule_state_->retain(result.state_keys);
   log::info("rules loaded", {{"count", std::to_string(result.rule_count)}});
   return true;
 }
 
 bool Agent::open_sinks() {
   Diagnostics diags;
+  // Privacy first: no sink may open (and replay its spool) under a policy that failed to load.
+  auto redactor = build_redactor(config_, source_.directory(), diags);
+  if (diags.has_errors()) {
+    report(diags);
+    return false;
+  }
   auto sinks = build_sinks(config_, source_.directory(), diags);
   report(diags);
   if (diags.has_errors()) return false;
-  dispatcher_ = std::make_unique<AlertDispatcher>(std::move(sinks));
+  dispatcher_ = std::make_unique<AlertDispatcher>(std::move(sinks), std::move(redactor));
   return true;
 }
 
@@ -123,11 +135,24 @@ void Agent::arm_signals() {
   });
 }
 
+void Agent::save_rule_state() {
+  if (!rule_state_) return;
+  rule_state_->publish_metrics();
+  std::string error;
+  if (!rule_state_->save_all(error)) {
+    log::warn("rule state not saved; will retry", {{"error", error}});
+  }
+}
+
 void Agent::arm_tick() {
   tick_.expires_after(std::chrono::seconds(1));
   tick_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     pipeline_->advance(Clock::now());
+    if (++ticks_since_save_ >= kRuleStateSaveTicks) {
+      ticks_since_save_ = 0;
+      save_rule_state();
+    }
     // Proves to systemd (WatchdogSec) that the event loop is alive; a no-op outside systemd.
     sd_notify(0, "WATCHDOG=1");
     arm_tick();
@@ -143,7 +168,8 @@ void Agent::reload() {
   report(diags);
   RuleLoadResult rules;
   if (!diags.has_errors()) {
-    rules = tripline::load_rules(fresh.rules, source_.directory(), config_.agent.state_dir);
+    rules = tripline::load_rules(fresh.rules, source_.directory(), config_.agent.state_dir,
+                                 rule_state_.get());
     report(rules.diagnostics);
   }
   if (diags.has_errors() || !rules.matcher) {
@@ -152,6 +178,8 @@ void Agent::reload() {
   } else {
     matcher_ = rules.matcher;
     pipeline_->set_matcher(rules.matcher);
+    // Unchanged rules kept their state objects; changed and removed ones lose theirs now.
+    rule_state_->retain(rules.state_keys);
     Metrics::global().config_reloads("success").Increment();
     log::info("reloaded", {{"rules", std::to_string(rules.rule_count)}});
   }
@@ -208,6 +236,7 @@ void Agent::shutdown() {
   cv.notify_all();
   watchdog.join();
   for (auto& c : collectors_) c->flush_checkpoints();
+  save_rule_state();
   dispatcher_->close_sinks();
   collectors_.clear();
   pipeline_.reset();

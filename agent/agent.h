@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "core/asio.h"
 #include "exporters/prometheus/metrics_server.h"
+#include "rules/state/state_registry.h"
 
 namespace tripline {
 
@@ -38,12 +39,17 @@ class Agent {
   void shutdown();
   void arm_signals();
   void arm_tick();
+  void save_rule_state();
 
   ConfigSource source_;
   Config config_;
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer tick_;
+  // Correlation windows and other rule state: lives as long as the agent, so a reload keeps
+  // the state of unchanged rules; persisted in state_dir periodically and on stop.
+  std::unique_ptr<state::StateRegistry> rule_state_;
+  unsigned ticks_since_save_ = 0;
   std::shared_ptr<Matcher> matcher_;
   std::unique_ptr<AlertDispatcher> dispatcher_;
   std::unique_ptr<Pipeline> pipeline_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/alert.h"
+#include "exporters/privacy/alert_redactor.h"
 #include "exporters/sink.h"
 
 namespace tripline {
@@ -16,7 +17,10 @@ namespace tripline {
 // the batch stays unacknowledged and is read again after restart.
 class AlertDispatcher {
  public:
-  explicit AlertDispatcher(std::vector<std::unique_ptr<Sink>> sinks);
+  // With a redactor, every alert passes the privacy policy before any sink (and so any spool)
+  // sees it; rules have already run on the raw values.
+  explicit AlertDispatcher(std::vector<std::unique_ptr<Sink>> sinks,
+                           std::shared_ptr<const AlertRedactor> redactor = nullptr);
 
   // True once every sink holds the alerts durably.
   bool deliver(std::span<const Alert> alerts);
@@ -30,6 +34,7 @@ class AlertDispatcher {
     std::mutex mutex;
   };
   std::vector<std::unique_ptr<Entry>> sinks_;
+  std::shared_ptr<const AlertRedactor> redactor_;
   std::atomic<bool> stopping_{false};
 };
 

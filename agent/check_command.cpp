@@ -25,6 +25,7 @@ int check_command(const std::vector<std::string>& args) {
   if (!diags.has_errors()) {
     build_collectors(config, source.directory(), diags);
     build_sinks(config, source.directory(), diags, /*validate_only=*/true);
+    build_redactor(config, source.directory(), diags);
     MetricsServer::validate(config.metrics, diags);
     RuleLoadResult loaded = load_rules(config.rules, source.directory());
     diags.append(loaded.diagnostics);

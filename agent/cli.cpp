@@ -16,6 +16,9 @@ std::string usage_text() {
                     [--logsource PRODUCT[/SERVICE] | --logsource product=P,service=S,category=C]
                     FILE...            evaluate rules over files (also .gz) offline
   tripline iam diff BASELINE SNAPSHOT  IAM snapshot drift (get-account-authorization-details JSON)
+  tripline verify   [--continued] FILE...
+                                       check the SHA-256 chain of alert files (file output with
+                                       chain: true); exit 1 at the first broken link
   tripline version
 )";
 }
@@ -32,6 +35,7 @@ int cli_main(const std::vector<std::string>& args) {
   if (command == "replay") return replay_command(rest);
   if (command == "rules") return rules_command(rest);
   if (command == "iam") return iam_command(rest);
+  if (command == "verify") return verify_command(rest);
   if (command == "version" || command == "--version") return version_command(rest);
   std::cerr << "tripline: unknown command '" << command << "'\n" << usage_text();
   return kExitUsage;

@@ -15,6 +15,7 @@ int check_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int rules_command(const std::vector<std::string>& args);  // lint | test
 int iam_command(const std::vector<std::string>& args);    // diff
+int verify_command(const std::vector<std::string>& args);  // alert file chain
 int version_command(const std::vector<std::string>& args);
 
 }  // namespace tripline

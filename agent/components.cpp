@@ -48,4 +48,12 @@ std::vector<std::unique_ptr<Sink>> build_sinks(const Config& config, const std::
   return out;
 }
 
+std::shared_ptr<const AlertRedactor> build_redactor(const Config& config,
+                                                    const std::string& config_dir,
+                                                    Diagnostics& diags) {
+  auto policy = read_privacy_policy(config.privacy, config.file, config_dir, diags);
+  if (!policy) return nullptr;
+  return std::make_shared<const AlertRedactor>(std::move(*policy));
+}
+
 }  // namespace tripline

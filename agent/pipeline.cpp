@@ -1,7 +1,9 @@
 #include "agent/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
-#include <optional>
+#include <functional>
+#include <string_view>
 
 #include "core/metrics.h"
 
@@ -9,18 +11,28 @@ namespace tripline {
 
 Pipeline::Pipeline(int threads, size_t queue_batches, std::shared_ptr<Matcher> matcher,
                    AlertDispatcher& dispatcher)
-    : queue_(queue_batches),
-      dispatcher_(dispatcher),
-      threads_(threads < 1 ? 1 : threads),
-      matcher_(std::move(matcher)) {}
+    : dispatcher_(dispatcher), threads_(threads < 1 ? 1 : threads), matcher_(std::move(matcher)) {
+  const size_t per_worker = std::max<size_t>(1, queue_batches / static_cast<size_t>(threads_));
+  for (int i = 0; i < threads_; ++i) {
+    queues_.push_back(std::make_unique<BoundedQueue<EventBatch>>(per_worker));
+  }
+}
 
 Pipeline::~Pipeline() { drain(); }
 
 void Pipeline::start() {
-  for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { work(); });
+  for (auto& q : queues_) workers_.emplace_back([this, queue = q.get()] { work(*queue); });
 }
 
-bool Pipeline::submit(EventBatch batch) { return queue_.push(std::move(batch)); }
+BoundedQueue<EventBatch>& Pipeline::queue_for(const EventBatch& batch) {
+  if (queues_.size() == 1 || batch.events.empty()) return *queues_.front();
+  return *queues_[std::hash<std::string_view>{}(batch.events.front().source()) % queues_.size()];
+}
+
+bool Pipeline::submit(EventBatch batch) {
+  BoundedQueue<EventBatch>& queue = queue_for(batch);
+  return queue.push(std::move(batch));
+}
 
 void Pipeline::set_matcher(std::shared_ptr<Matcher> matcher) {
   std::lock_guard lock(matcher_mutex_);
@@ -32,36 +44,17 @@ std::shared_ptr<Matcher> Pipeline::matcher() const {
   return matcher_;
 }
 
-void Pipeline::work() {
+void Pipeline::work(BoundedQueue<EventBatch>& queue) {
   auto& eval_seconds = Metrics::global().rule_eval_seconds();
   std::vector<Alert> alerts;
-  for (;;) {
-    std::optional<EventBatch> batch;
-    uint64_t ticket = 0;
-    {
-      // Tickets follow queue order: only one worker waits in pop() at a time.
-      std::lock_guard lock(pop_mutex_);
-      batch = queue_.pop();
-      if (!batch) break;
-      ticket = next_ticket_++;
-    }
+  while (auto batch = queue.pop()) {
     const std::shared_ptr<Matcher> m = matcher();
     alerts.clear();
     const auto started = std::chrono::steady_clock::now();
     for (const Event& event : batch->events) m->evaluate(event, alerts);
     eval_seconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    {
-      std::unique_lock lock(turn_mutex_);
-      turn_cv_.wait(lock, [&] { return turn_ == ticket; });
-    }
-    const bool delivered = dispatcher_.deliver(alerts);
-    {
-      std::lock_guard lock(turn_mutex_);
-      ++turn_;
-    }
-    turn_cv_.notify_all();
-    if (delivered && batch->on_committed) batch->on_committed();
+    if (dispatcher_.deliver(alerts) && batch->on_committed) batch->on_committed();
   }
 }
 
@@ -74,7 +67,7 @@ void Pipeline::advance(TimePoint now) {
 void Pipeline::drain() {
   if (drained_) return;
   drained_ = true;
-  queue_.close();
+  for (auto& q : queues_) q->close();
   for (auto& w : workers_) w.join();
   workers_.clear();
   std::vector<Alert> alerts;

@@ -1,6 +1,4 @@
 #pragma once
-#include <condition_variable>
-#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -15,10 +13,9 @@ namespace tripline {
 
 // collectors → bounded queue → rule evaluation on a fixed worker pool → sinks → acknowledgement.
 // A batch is acknowledged (EventBatch::on_committed) only after every sink holds its alerts.
-// Batches are evaluated in parallel but handed to the sinks in the order they were queued: a
-// sink sees alerts in input order, and while one batch is refused (a full spool) no later batch
-// can overtake it, so what is spooled but not yet checkpointable (read again after a crash)
-// stays within the batches in flight.
+// Each worker has its own queue and the batches of one input always go to the same one, in the
+// order submitted: an input's events are evaluated in order, so windowed rules (correlations)
+// see them as `replay` does and raise the same alerts. Different inputs run in parallel.
 class Pipeline : public BatchConsumer {
  public:
   Pipeline(int threads, size_t queue_batches, std::shared_ptr<Matcher> matcher,
@@ -35,7 +32,9 @@ class Pipeline : public BatchConsumer {
   // Refuses further batches (submit() returns false) and wakes a collector blocked on the full
   // queue; what is queued is still evaluated by drain(). Refused batches were never acknowledged,
   // so their lines are read again after a restart.
-  void stop_intake() { queue_.close(); }
+  void stop_intake() {
+    for (auto& q : queues_) q->close();
+  }
   // Lets windowed rules emit what is due (called from a timer).
   void advance(TimePoint now);
   // Stops accepting, evaluates everything queued, flushes the rule set's pending windows and joins
@@ -45,15 +44,11 @@ class Pipeline : public BatchConsumer {
   void abandon_delivery() { dispatcher_.stop(); }
 
  private:
-  void work();
+  void work(BoundedQueue<EventBatch>& queue);
 
-  BoundedQueue<EventBatch> queue_;
-  // Delivery order: a worker takes a ticket with each batch and delivers when it comes up.
-  std::mutex pop_mutex_;
-  uint64_t next_ticket_ = 0;
-  std::mutex turn_mutex_;
-  std::condition_variable turn_cv_;
-  uint64_t turn_ = 0;
+  BoundedQueue<EventBatch>& queue_for(const EventBatch& batch);
+
+  std::vector<std::unique_ptr<BoundedQueue<EventBatch>>> queues_;
   AlertDispatcher& dispatcher_;
   const int threads_;
   std::vector<std::thread> workers_;

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "agent/commands.h"
@@ -111,12 +112,23 @@ int replay_command(const std::vector<std::string>& args) {
   if (!parse_replay_options(args, options, error)) {
     std::cerr << "tripline replay: " << error << "\n"
               << "usage: tripline replay --rules PATH... [--format auto|jsonl|cloudtrail|syslog|"
-                 "k8s-audit] [--logsource PRODUCT[/SERVICE]] FILE...\n";
+                 "k8s-audit] [--logsource PRODUCT[/SERVICE]] [--config FILE] FILE...\n";
     return kExitUsage;
   }
   RulesConfig rules;
-  rules.paths = options.rule_paths;
-  RuleLoadResult loaded = load_rules(rules, ".");
+  std::string base_dir = ".";
+  if (!options.config_path.empty()) {
+    Diagnostics diags;
+    Config config = load_config_file(options.config_path, diags);
+    for (const Diagnostic& d : diags.items) std::cerr << d.to_string() << "\n";
+    if (diags.has_errors()) return kExitFailure;
+    rules = config.rules;
+    if (options.rule_paths.empty()) {
+      base_dir = std::filesystem::path(options.config_path).parent_path().string();
+    }
+  }
+  if (!options.rule_paths.empty()) rules.paths = options.rule_paths;
+  RuleLoadResult loaded = load_rules(rules, base_dir);
   for (const Diagnostic& d : loaded.diagnostics.items) std::cerr << d.to_string() << "\n";
   if (!loaded.matcher) return kExitFailure;
 

@@ -58,6 +58,8 @@ bool parse_replay_options(const std::vector<std::string>& args, ReplayOptions& o
       only_files = true;
     } else if (value_of(i, "--rules", value)) {
       out.rule_paths.push_back(value);
+    } else if (value_of(i, "--config", value) || value_of(i, "-c", value)) {
+      out.config_path = value;
     } else if (value_of(i, "--format", value)) {
       bool known = value == "auto" || value == "syslog";
       for (const auto& f : parser_formats()) known = known || f == value;
@@ -85,7 +87,7 @@ bool parse_replay_options(const std::vector<std::string>& args, ReplayOptions& o
     }
     if (!error.empty()) return false;
   }
-  if (out.rule_paths.empty()) error = "--rules is required";
+  if (out.rule_paths.empty() && out.config_path.empty()) error = "--rules is required";
   else if (out.files.empty()) error = "no input FILE given";
   return error.empty();
 }

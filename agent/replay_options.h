@@ -9,6 +9,9 @@ namespace tripline {
 
 struct ReplayOptions {
   std::vector<std::string> rule_paths;
+  // --config FILE: the `rules` section (severity policy, approved changes, limits,
+  // placeholders) comes from it; its rule paths are used when no --rules is given.
+  std::string config_path;
   std::string format = "auto";
   std::optional<LogSource> logsource;
   std::vector<std::string> files;

@@ -1,11 +1,14 @@
 // Writes realistic benchmark corpora: `sshd N FILE` (auth.log lines from a mix of brute force,
 // spraying, invalid users, successful logins and noise) and `cloudtrail N FILE` (CloudTrail
 // records, one JSON object per line, ~800 bytes each, mixing read-only calls with IAM changes and
-// console logins). Deterministic for a given N.
+// console logins). Deterministic for a given N. `sshd N FILE IPS` draws source addresses from a
+// pool of IPS attackers instead of a fresh random address per line (0: a fresh one per line), and
+// `sshd N FILE IPS SPAN` spreads the lines over SPAN seconds (correlation memory benches).
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -20,19 +23,23 @@ std::string ip(std::mt19937& rng) {
          std::to_string(octet(rng)) + "." + std::to_string(octet(rng));
 }
 
-void sshd(long n, FILE* out) {
+void sshd(long n, FILE* out, long pool_size, long span_seconds) {
   std::mt19937 rng(42);
+  std::vector<std::string> pool;
+  for (long i = 0; i < pool_size; ++i) pool.push_back(ip(rng));
   std::uniform_int_distribution<int> pct(0, 99), user(0, 15), port(1024, 65535), pid(1000, 99999);
   long seconds = 0;
   for (long i = 0; i < n; ++i) {
     seconds += pct(rng) < 30 ? 1 : 0;
+    // A given span squeezes every line into it (all attackers live at once: memory bounds).
+    if (span_seconds > 0) seconds = static_cast<long>(static_cast<double>(i) * span_seconds / n);
     const int day = 1 + static_cast<int>((seconds / 86400) % 28);
     const int h = static_cast<int>((seconds / 3600) % 24), m = static_cast<int>((seconds / 60) % 60),
               s = static_cast<int>(seconds % 60);
     char head[64];
     std::snprintf(head, sizeof head, "%s %2d %02d:%02d:%02d web-%02d sshd[%d]: ", kMonths[10], day,
                   h, m, s, static_cast<int>(i % 7), pid(rng));
-    const std::string src = ip(rng);
+    const std::string src = pool.empty() ? ip(rng) : pool[rng() % pool.size()];
     const int p = port(rng), r = pct(rng);
     const char* u = kUsers[user(rng)];
     std::string msg;
@@ -99,8 +106,9 @@ void cloudtrail(long n, FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: %s sshd|cloudtrail COUNT FILE\n", argv[0]);
+  if (argc < 4 || argc > 6) {
+    std::fprintf(stderr, "usage: %s sshd|cloudtrail COUNT FILE [SSHD_SOURCE_IPS [SPAN_SECONDS]]\n",
+                 argv[0]);
     return 2;
   }
   const std::string kind = argv[1];
@@ -110,7 +118,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bad arguments\n");
     return 2;
   }
-  if (kind == "sshd") sshd(n, out);
+  const long pool = argc >= 5 ? std::atol(argv[4]) : 0;
+  const long span = argc == 6 ? std::atol(argv[5]) : 0;
+  if (kind == "sshd") sshd(n, out, pool, span);
   else cloudtrail(n, out);
   return std::fclose(out) == 0 ? 0 : 1;
 }

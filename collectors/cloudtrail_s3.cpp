@@ -429,7 +429,7 @@ std::unique_ptr<Collector> make_cloudtrail_s3_collector(const InputConfig& confi
   const bool custom_endpoint = !endpoint.empty();
   if (!custom_endpoint) endpoint = "https://s3." + o.s3.region + ".amazonaws.com";
   std::string url_error;
-  if (!HttpUrl::parse(endpoint, o.s3.endpoint, url_error)) {
+  if (!parse_url(endpoint, o.s3.endpoint, url_error)) {
     m.error("endpoint", "config.invalid-value", "endpoint: " + url_error);
   }
   // S3-compatible stores are usually addressed by path; AWS by virtual host.
@@ -449,8 +449,10 @@ std::unique_ptr<Collector> make_cloudtrail_s3_collector(const InputConfig& confi
     YAML::Node tls = m.node("tls");
     YamlMap t(tls, "inputs." + config.name + ".tls", config.mark.file, diags);
     t.get("ca_file", o.s3.tls.ca_file);
-    t.get("verify", o.s3.tls.verify);
+    bool verify = true;
+    t.get("verify", verify);
     t.finish();
+    o.s3.tls.insecure_skip_verify = !verify;
     o.s3.tls.ca_file = resolve_config_path(o.s3.tls.ca_file, context);
   }
   m.get_duration("poll_interval", o.poll_interval);

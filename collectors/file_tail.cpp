@@ -160,7 +160,21 @@ void FileTailCollector::emit(TailedFile& file, const LineFramer::Line& line, Tim
   event.set_position({file.origin, line.begin, line.end});
   event.set_receive_time(now);
   event.set_event_time(now);
-  if (!parser_->parse(event)) parse_errors_metric_.Increment();
+  if (!parser_->parse(event)) {
+    parse_errors_metric_.Increment();
+    ++parse_errors_since_log_;
+    const auto steady = std::chrono::steady_clock::now();
+    if (parse_error_logged_at_ == std::chrono::steady_clock::time_point{} ||
+        steady - parse_error_logged_at_ >= std::chrono::minutes(1)) {
+      log::warn("line not parsed; counted in tripline_parse_errors_total",
+                {{"input", input_->name},
+                 {"file", file.origin},
+                 {"offset", std::to_string(line.begin)},
+                 {"errors_since_last_log", std::to_string(parse_errors_since_log_)}});
+      parse_error_logged_at_ = steady;
+      parse_errors_since_log_ = 0;
+    }
+  }
   if (line.truncated) truncated_metric_.Increment();
   builder_->add(std::move(event), file.progress, file.batched_until, line.end);
   file.batched_until = line.end;

@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -58,6 +59,10 @@ class FileTailCollector : public Collector {
   prometheus::Counter& events_metric_;
   prometheus::Counter& parse_errors_metric_;
   prometheus::Counter& truncated_metric_;
+  // Parse errors are logged by position, never by content (the line may carry identifiers the
+  // privacy policy hides): the first one, then at most one a minute with the count in between.
+  std::chrono::steady_clock::time_point parse_error_logged_at_{};
+  uint64_t parse_errors_since_log_ = 0;
   prometheus::Gauge& lag_metric_;
 
   // Set up by start().
@@ -67,7 +72,6 @@ class FileTailCollector : public Collector {
   std::unique_ptr<FileWatcher> watcher_;
   std::unique_ptr<BatchBuilder> builder_;
   std::vector<char> buffer_;
-  uint64_t unsent_events_ = 0;
 
   std::atomic<bool> stopping_{false};
   bool halted_ = false;  // the pipeline refused a batch: it is shutting down

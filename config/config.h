@@ -53,6 +53,7 @@ struct RulesConfig {
   std::map<std::string, std::vector<std::string>> placeholders;
   YAML::Node severity;  // severity policy; read by the rule engine
   YAML::Node limits;    // engine limits; read by the rule engine
+  YAML::Node correlation;  // correlation engine options; read by rules/correlation/
   SourceMark mark;
 };
 

@@ -128,6 +128,7 @@ void read_rules(const YAML::Node& node, const std::string& file, Diagnostics& di
   }
   rules.severity = m.node("severity");
   rules.limits = m.node("limits");
+  rules.correlation = m.node("correlation");
 }
 
 void read_metrics(const YAML::Node& node, const std::string& file, Diagnostics& diags,

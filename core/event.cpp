@@ -117,9 +117,15 @@ bool Event::read_json_field(const FieldPath& path, FieldValue& out) const {
   // Flattened producers (ECS-style "user.name" keys) write the dotted name as one key.
   if (path.dotted.find('.') != std::string::npos) {
     simdjson::ondemand::object obj;
-    if (tj.doc.rewind(), tj.doc.get_object().get(obj) == simdjson::SUCCESS &&
-        obj.find_field_unordered(path.dotted).get(v) == simdjson::SUCCESS) {
-      return to_field_value(v, out);
+    tj.doc.rewind();
+    err = tj.doc.get_object().get(obj);
+    if (err == simdjson::SUCCESS) err = obj.find_field_unordered(path.dotted).get(v);
+    if (err == simdjson::SUCCESS && to_field_value(v, out)) return true;
+    if (err != simdjson::NO_SUCH_FIELD && err != simdjson::INCORRECT_TYPE) {
+      // A malformed body found while scanning for the key leaves simdjson's iterator abandoned
+      // (no parser): the document must not be rewound again (found by fuzz_event_fields).
+      json_error_ = true;
+      tj.owner = 0;
     }
   }
   return false;

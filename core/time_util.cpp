@@ -106,6 +106,10 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
   if (i != s.size()) return std::nullopt;
   const int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const int64_t total = days * 86400 + h * 3600 + mi * 60 + sec - offset_minutes * 60;
+  // The clock counts nanoseconds in 64 bits (1677-09-21 to 2262-04-11); a time outside that
+  // range is not representable and converting it would overflow (found by fuzz_syslog).
+  constexpr int64_t kClockSeconds = 9'223'372'035;
+  if (total < -kClockSeconds || total > kClockSeconds) return std::nullopt;
   return TimePoint(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(total) +
                                                                std::chrono::nanoseconds(nanos)));
 }

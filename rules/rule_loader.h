@@ -1,6 +1,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@ namespace tripline {
 namespace sigma {
 class RuleSet;
 }
+namespace state {
+class StateRegistry;
+}
 struct LuaRuleSet;
 
 struct RuleLoadResult {
@@ -24,6 +28,9 @@ struct RuleLoadResult {
   size_t file_count = 0;  // rule files read
   // The Lua rules (rules/lua/), null when there were none; `rules test` runs their tests.
   std::shared_ptr<const LuaRuleSet> lua_rules;
+  // Keys of the rule states (correlation windows, baselines) this rule set acquired from the
+  // registry: after the agent switches to it, StateRegistry::retain(state_keys) drops the others.
+  std::set<std::string> state_keys;
 };
 
 struct RuleLoadOptions {
@@ -32,6 +39,9 @@ struct RuleLoadOptions {
   bool placeholders_required = true;
   // Where stateful Lua rules persist their `state`; "" keeps it in memory (lint, test, replay).
   std::string state_dir;
+  // The agent-lifetime home of rule state (correlation windows, baselines; rules/state/).
+  // Null: every load starts with empty, memory-only state (lint, test, replay).
+  state::StateRegistry* state_registry = nullptr;
 };
 
 // Loads and compiles every rule file (.yml/.yaml Sigma, .lua) in `config.paths` (files or
@@ -39,7 +49,8 @@ struct RuleLoadOptions {
 // a warning, not an error, so a fresh host with no rules still starts. Sets
 // tripline_rules_loaded on success. `state_dir` is where stateful rules persist (the agent's).
 RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir,
-                          const std::string& state_dir = "");
+                          const std::string& state_dir = "",
+                          state::StateRegistry* state_registry = nullptr);
 // The same without touching metrics, with options (lint, test).
 RuleLoadResult load_rules(const RulesConfig& config, const std::string& base_dir,
                           const RuleLoadOptions& options);

@@ -14,16 +14,25 @@ TEST_PACKAGES=(
   jq python3 procps psmisc curl ca-certificates openssl bc time gzip
   prometheus prometheus-alertmanager nats-server rsyslog rsyslog-gnutls rsyslog-openssl
   systemd-journal-remote
+  lintian fail2ban
 )
+# clang + libFuzzer runtime for the fuzz targets (scripts/fuzz.sh, -DTRIPLINE_FUZZ=ON).
+FUZZ_PACKAGES=(clang clang-14 libclang-rt-14-dev)
 # Node.js runs s3rver. A machine may already have Node from another source, whose npm conflicts
 # with Debian's npm package: only ask apt for them when the commands are missing.
 command -v node > /dev/null || TEST_PACKAGES+=(nodejs)
 command -v npm > /dev/null || TEST_PACKAGES+=(npm)
 
+# --with-test-tools: integration test servers; --with-fuzz-tools: clang and libFuzzer.
+with_test_tools=""
 packages=("${BUILD_PACKAGES[@]}")
-if [[ "${1:-}" == "--with-test-tools" ]]; then
-  packages+=("${TEST_PACKAGES[@]}")
-fi
+for arg in "$@"; do
+  case $arg in
+    --with-test-tools) with_test_tools=1; packages+=("${TEST_PACKAGES[@]}") ;;
+    --with-fuzz-tools) packages+=("${FUZZ_PACKAGES[@]}") ;;
+    *) echo "usage: $0 [--with-test-tools] [--with-fuzz-tools]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
@@ -50,7 +59,7 @@ if ((${#missing[@]})); then
   [[ -z $created_policy ]] || $SUDO rm -f "$policy"
 fi
 
-if [[ "${1:-}" == "--with-test-tools" ]]; then
+if [[ -n $with_test_tools ]]; then
   # s3rver (S3-compatible server for the cloudtrail_s3 integration tests), pinned by the lock file.
   npm install --prefix tests/support/node --no-audit --no-fund --loglevel=error
 fi

@@ -22,7 +22,8 @@ bool take_item(simdjson::ondemand::value item, AuditBatch& out, bool& syntax_err
   }
   minified.resize(len);
   // Re-read the minified copy for the auditID check so the outer iteration is not disturbed.
-  simdjson::dom::parser parser;
+  // One parser per thread: a parser allocates buffers on first use.
+  thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   std::string_view audit_id;
   if (parser.parse(minified).get(doc) || doc["auditID"].get_string().get(audit_id) ||
@@ -39,6 +40,14 @@ AuditBatch split_audit_body(std::string_view body) {
   AuditBatch out;
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded(body);
+  // The on-demand pass below stops reading after "items" and would keep the items of a body
+  // whose rest is broken; a body that is not well-formed JSON is rejected whole, so it is
+  // validated first (found by fuzz_k8s_event_list).
+  thread_local simdjson::dom::parser validator;
+  if (validator.parse(padded).error()) {
+    out.error = "body is not well-formed JSON";
+    return out;
+  }
   simdjson::ondemand::document doc;
   simdjson::ondemand::object root;
   if (parser.iterate(padded).get(doc) || doc.get_object().get(root)) {

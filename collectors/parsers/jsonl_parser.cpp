@@ -16,6 +16,9 @@ std::optional<TimePoint> time_from_number(const std::string& text) {
   if (ec != std::errc() || v <= 0) return std::nullopt;
   // Epoch milliseconds are what most producers write when the value is this large.
   const double seconds = v > 1e12 ? v / 1000.0 : v;
+  // system_clock counts nanoseconds in 64 bits (up to April 2262): a larger value is no time,
+  // and converting it would overflow.
+  if (!(seconds < 9.2e9)) return std::nullopt;
   return TimePoint(std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(seconds)));
 }

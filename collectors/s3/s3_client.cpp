@@ -14,10 +14,16 @@ namespace {
 
 const std::string kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-HttpUrl bucket_url(const S3ClientOptions& o) {
-  HttpUrl url = o.endpoint;
+Url bucket_url(const S3ClientOptions& o) {
+  Url url = o.endpoint;
   if (!o.path_style) url.host = o.bucket + "." + url.host;
   return url;
+}
+
+std::string base_path(const Url& url) {
+  std::string path = url.target.substr(0, url.target.find('?'));
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return path;
 }
 
 // S3 error bodies: <Error><Code>..</Code><Message>..</Message></Error>. Parsing failures leave
@@ -52,15 +58,21 @@ std::string amz_date(std::chrono::system_clock::time_point t) {
 }
 
 S3Client::S3Client(S3ClientOptions options)
-    : options_(std::move(options)),
-      url_(bucket_url(options_)),
-      http_(url_, options_.tls, options_.timeout, options_.max_object_bytes) {}
+    : options_(std::move(options)), url_(bucket_url(options_)), base_path_(base_path(url_)) {
+  http_ = HttpClient::create(url_, options_.tls,
+                             HttpClient::Limits{options_.timeout, options_.max_object_bytes},
+                             setup_error_);
+}
 
 bool S3Client::request(const AwsCredentials& creds, const std::string& key,
                        const std::vector<std::pair<std::string, std::string>>& query,
-                       HttpResponse& res, S3Error& error) {
+                       HttpClient::Response& res, S3Error& error) {
   error = {};
-  std::string path = url_.base_path;
+  if (!http_) {
+    error.message = setup_error_;
+    return false;
+  }
+  std::string path = base_path_;
   if (options_.path_style) path += "/" + options_.bucket;
   path += "/" + key;
   SigV4Request sig;
@@ -80,7 +92,7 @@ bool S3Client::request(const AwsCredentials& creds, const std::string& key,
   const std::string q = canonical_query(query);
   if (!q.empty()) target += "?" + q;
   std::string transport_error;
-  if (!http_.send("GET", target, headers, res, transport_error)) {
+  if (!http_->request("GET", target, headers, "", "", res, transport_error)) {
     error.message = transport_error;
     return false;
   }
@@ -133,7 +145,7 @@ bool S3Client::list_objects(const AwsCredentials& creds, const std::string& pref
   if (!delimiter.empty()) query.emplace_back("delimiter", delimiter);
   if (!start_after.empty()) query.emplace_back("start-after", start_after);
   if (!continuation_token.empty()) query.emplace_back("continuation-token", continuation_token);
-  HttpResponse res;
+  HttpClient::Response res;
   if (!request(creds, "", query, res, error)) return false;
   std::string parse_error;
   if (!parse_list_result(res.body, out, parse_error)) {
@@ -146,7 +158,7 @@ bool S3Client::list_objects(const AwsCredentials& creds, const std::string& pref
 
 bool S3Client::get_object(const AwsCredentials& creds, const std::string& key, std::string& body,
                           S3Error& error) {
-  HttpResponse res;
+  HttpClient::Response res;
   if (!request(creds, key, {}, res, error)) return false;
   body = std::move(res.body);
   return true;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "collectors/s3/aws_credentials.h"
-#include "collectors/s3/object_store_http_client.h"
+#include "net/http_client.h"
 
 namespace tripline {
 
@@ -33,11 +33,11 @@ struct S3Error {
 };
 
 struct S3ClientOptions {
-  HttpUrl endpoint;         // https://s3.<region>.amazonaws.com or an S3-compatible store
+  Url endpoint;             // https://s3.<region>.amazonaws.com or an S3-compatible store[/base]
   std::string region = "us-east-1";
   std::string bucket;
   bool path_style = false;  // /bucket/key instead of bucket.host/key
-  ObjectStoreTlsOptions tls;
+  TlsClientOptions tls;
   std::chrono::milliseconds timeout{30000};
   uint64_t max_object_bytes = 256ull << 20;
   int page_size = 1000;     // max-keys of each listing (S3 caps it at 1000)
@@ -61,12 +61,14 @@ class S3Client {
 
  private:
   bool request(const AwsCredentials& creds, const std::string& key,
-               const std::vector<std::pair<std::string, std::string>>& query, HttpResponse& res,
+               const std::vector<std::pair<std::string, std::string>>& query, HttpClient::Response& res,
                S3Error& error);
 
   S3ClientOptions options_;
-  HttpUrl url_;  // the endpoint, with the bucket in the host name unless path style
-  ObjectStoreHttpClient http_;
+  Url url_;               // the endpoint, with the bucket in the host name unless path style
+  std::string base_path_;  // the endpoint's path without a trailing '/'
+  std::unique_ptr<HttpClient> http_;  // null when the TLS files could not be loaded
+  std::string setup_error_;
 };
 
 // "20240102T030405Z" for `t` (SigV4's x-amz-date).

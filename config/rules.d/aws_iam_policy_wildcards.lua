@@ -95,7 +95,8 @@ rule {
              .. "list (NotAction), or iam:PassRole on every resource.",
   sev = "SEV1",
   logsource = { product = "aws", service = "cloudtrail" },
-  tags = { "attack.privilege_escalation", "attack.persistence", "attack.t1098.003" },
+  tags = { "attack.privilege_escalation", "attack.persistence", "attack.t1098.003",
+          "tripline.iam-mutation" },
   on_event = function(event, state)
     local name = event["eventName"]
     if not POLICY_EVENTS[name] or event["errorCode"] ~= nil then return end

@@ -6,7 +6,7 @@
 
 #include "exporters/delivery/transport.h"
 #include "exporters/net/http_auth.h"
-#include "exporters/net/http_client.h"
+#include "net/http_client.h"
 #include "exporters/sink_registry.h"
 
 namespace tripline {

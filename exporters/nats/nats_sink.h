@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "exporters/delivery/transport.h"
-#include "exporters/net/tls_client.h"
+#include "net/tls_client.h"
 #include "exporters/sink_registry.h"
 
 struct __natsConnection;

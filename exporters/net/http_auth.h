@@ -3,7 +3,7 @@
 
 #include "config/config.h"
 #include "config/yaml_map.h"
-#include "exporters/net/http_client.h"
+#include "net/http_client.h"
 
 namespace tripline {
 

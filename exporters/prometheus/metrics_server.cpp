@@ -9,7 +9,7 @@
 
 #include "core/log.h"
 #include "core/version.h"
-#include "exporters/net/beast.h"
+#include "net/beast.h"
 #include "exporters/prometheus/basic_auth.h"
 #include "exporters/prometheus/web_config.h"
 

@@ -1,20 +1,12 @@
 #include "exporters/syslog/syslog_sink.h"
 
-#include <sys/socket.h>
 #include <unistd.h>
-
-#include <optional>
 
 #include "config/yaml_map.h"
 #include "exporters/delivery/spooled_sink.h"
-#include "exporters/net/beast.h"
+#include "net/blocking_connection.h"
 
 namespace tripline {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
 
 namespace {
 
@@ -25,153 +17,22 @@ const std::vector<std::string> kFacilities = {
 
 }  // namespace
 
-struct SyslogTransport::Impl {
-  Options options;
-  asio::io_context io;
-  std::unique_ptr<ssl::context> tls;
-  std::optional<beast::tcp_stream> plain;
-  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
-
-  bool connected() const { return plain.has_value() || secure.has_value(); }
-  beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
-
-  template <class Start>
-  beast::error_code step(Start start, std::chrono::milliseconds timeout) {
-    beast::error_code result = asio::error::would_block;
-    bool done = false;
-    start([&](beast::error_code ec, auto&&...) {
-      result = ec;
-      done = true;
-    });
-    io.restart();
-    io.run_for(timeout);
-    if (!done) {
-      if (connected()) lowest().cancel();
-      io.restart();
-      io.run();
-      result = beast::error::timeout;
-    }
-    return result;
-  }
-
-  void disconnect() {
-    if (connected()) {
-      beast::error_code ec;
-      lowest().socket().close(ec);
-    }
-    plain.reset();
-    secure.reset();
-  }
-
-  // The collector never sends application data, so readable means it closed (or, under TLS,
-  // sent session tickets, which reading consumes).
-  bool peer_closed() {
-    if (!connected()) return true;
-    const int fd = lowest().socket().native_handle();
-    char byte;
-    const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n == 0) return true;
-    if (n < 0) return !(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
-    if (!secure) return false;
-    char buf[256];
-    const beast::error_code ec = step(
-        [&](auto handler) { secure->async_read_some(asio::buffer(buf), std::move(handler)); },
-        std::chrono::milliseconds(20));
-    return ec != beast::error::timeout;
-  }
-
-  bool connect(std::string& error) {
-    tcp::resolver resolver(io);
-    tcp::resolver::results_type endpoints;
-    beast::error_code ec = asio::error::would_block;
-    bool done = false;
-    resolver.async_resolve(options.host, options.port,
-                           [&](beast::error_code e, tcp::resolver::results_type r) {
-                             ec = e;
-                             endpoints = std::move(r);
-                             done = true;
-                           });
-    io.restart();
-    io.run_for(options.timeout);
-    if (!done) {
-      resolver.cancel();
-      io.restart();
-      io.run();
-      ec = beast::error::timeout;
-    }
-    if (ec) {
-      error = "resolve " + options.host + ": " + ec.message();
-      return false;
-    }
-    if (options.tls) {
-      secure.emplace(io, *tls);
-      if (!prepare_tls_connection(secure->native_handle(), options.host, options.tls_options,
-                                  error)) {
-        disconnect();
-        return false;
-      }
-    } else {
-      plain.emplace(io);
-    }
-    ec = step([&](auto handler) { lowest().async_connect(endpoints, std::move(handler)); },
-              options.timeout);
-    if (ec) {
-      error = "connect " + options.host + ":" + options.port + ": " + ec.message();
-      disconnect();
-      return false;
-    }
-    if (secure) {
-      ec = step(
-          [&](auto handler) {
-            secure->async_handshake(ssl::stream_base::client, std::move(handler));
-          },
-          options.timeout);
-      if (ec) {
-        error = "TLS handshake with " + options.host + ": " + ec.message();
-        disconnect();
-        return false;
-      }
-    }
-    return true;
-  }
-
-  bool write(const std::string& data, std::string& error) {
-    const beast::error_code ec = step(
-        [&](auto handler) {
-          if (secure) {
-            asio::async_write(*secure, asio::buffer(data), std::move(handler));
-          } else {
-            asio::async_write(*plain, asio::buffer(data), std::move(handler));
-          }
-        },
-        options.timeout);
-    if (ec) {
-      error = "write: " + ec.message();
-      return false;
-    }
-    return true;
-  }
-};
-
-SyslogTransport::SyslogTransport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SyslogTransport::SyslogTransport(Options options, std::unique_ptr<BlockingConnection> connection)
+    : options_(std::move(options)), connection_(std::move(connection)) {}
 SyslogTransport::~SyslogTransport() { close(); }
 
 std::unique_ptr<SyslogTransport> SyslogTransport::create(const Options& options,
                                                          std::string& error) {
-  auto impl = std::make_unique<Impl>();
-  impl->options = options;
-  if (options.tls) {
-    impl->tls = make_tls_client_context(options.tls_options, error);
-    if (!impl->tls) return nullptr;
-  }
-  return std::unique_ptr<SyslogTransport>(new SyslogTransport(std::move(impl)));
+  auto connection = BlockingConnection::create(options.tls, options.tls_options, error);
+  if (!connection) return nullptr;
+  return std::unique_ptr<SyslogTransport>(new SyslogTransport(options, std::move(connection)));
 }
 
 SendResult SyslogTransport::send(std::span<const Alert> alerts) {
   std::string data;
   for (const Alert& a : alerts) {
-    const std::string msg = format_rfc5424(a, impl_->options.format);
-    if (impl_->options.octet_counting) {
+    const std::string msg = format_rfc5424(a, options_.format);
+    if (options_.octet_counting) {
       data += octet_counted(msg);
     } else {
       data += msg;
@@ -179,22 +40,21 @@ SendResult SyslogTransport::send(std::span<const Alert> alerts) {
     }
   }
   std::string error;
-  if (impl_->connected() && impl_->peer_closed()) impl_->disconnect();
-  if (!impl_->connected() && !impl_->connect(error)) return SendResult::retry(error);
-  if (!impl_->write(data, error)) {
-    impl_->disconnect();
+  // The collector never sends application data, so a readable socket means it closed.
+  if (connection_->connected() && connection_->peer_closed()) connection_->disconnect();
+  if (!connection_->connected() &&
+      !connection_->connect(options_.host, options_.port, options_.timeout, error)) {
+    return SendResult::retry(error);
+  }
+  if (!connection_->write(data, options_.timeout, error)) {
+    connection_->disconnect();
     return SendResult::retry(error);
   }
   return SendResult::ok();
 }
 
 void SyslogTransport::close() {
-  if (!impl_ || !impl_->connected()) return;
-  if (impl_->secure) {
-    impl_->step([&](auto handler) { impl_->secure->async_shutdown(std::move(handler)); },
-                std::chrono::milliseconds(1000));
-  }
-  impl_->disconnect();
+  if (connection_ && connection_->connected()) connection_->shutdown(std::chrono::milliseconds(1000));
 }
 
 std::unique_ptr<Sink> create_syslog_sink(const OutputConfig& config, const SinkContext& context,

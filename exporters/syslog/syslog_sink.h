@@ -4,11 +4,13 @@
 #include <string>
 
 #include "exporters/delivery/transport.h"
-#include "exporters/net/tls_client.h"
+#include "net/tls_client.h"
 #include "exporters/sink_registry.h"
 #include "exporters/syslog/syslog_format.h"
 
 namespace tripline {
+
+class BlockingConnection;
 
 // `type: syslog`: RFC 5424 messages over TCP or TLS (RFC 5425).
 //   address: siem.example:6514        (required; host:port, [v6]:port)
@@ -38,11 +40,10 @@ class SyslogTransport : public Transport {
   SendResult send(std::span<const Alert> alerts) override;
   void close() override;
 
-  struct Impl;
-
  private:
-  explicit SyslogTransport(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  SyslogTransport(Options options, std::unique_ptr<BlockingConnection> connection);
+  Options options_;
+  std::unique_ptr<BlockingConnection> connection_;
 };
 
 std::unique_ptr<Sink> create_syslog_sink(const OutputConfig& config, const SinkContext& context,

@@ -13,13 +13,6 @@ Sev shift(Sev s, int by) {
   return static_cast<Sev>(v);
 }
 
-bool tag_matches(const std::string& pattern, const std::string& tag) {
-  if (!pattern.empty() && pattern.back() == '*') {
-    return tag.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
-  }
-  return pattern == tag;
-}
-
 bool read_sev(YamlMap& m, const std::string& key, std::optional<Sev>& out) {
   std::string s;
   if (!m.get(key, s)) return false;
@@ -79,7 +72,8 @@ SeverityPolicy SeverityPolicy::read(const YAML::Node& node, const std::string& f
           }
         }
         if (has_sev == has_adjust) {
-          om.error("", "config.missing-key", "a severity override needs exactly one of sev, adjust");
+          om.error("", "config.missing-key",
+                   "a severity override needs exactly one of sev, adjust");
           continue;
         }
         if (o.rules.empty() && o.tags.empty() && o.environment.empty()) {
@@ -91,6 +85,8 @@ SeverityPolicy SeverityPolicy::read(const YAML::Node& node, const std::string& f
       }
     }
   }
+  p.lifecycle_ = LifecycleConfig::read(m, file, diags);
+  p.changes_ = ChangeApprovals::read(m.node("changes"), file, diags);
   m.finish();
   return p;
 }
@@ -108,14 +104,14 @@ SeverityPolicy::RuleSeverity SeverityPolicy::for_rule(const std::string& id,
     rs.base_ = it == levels_.end() ? no_level_ : it->second;
   }
   for (const Override& o : overrides_) {
-    if (!o.rules.empty() &&
-        std::none_of(o.rules.begin(), o.rules.end(),
-                     [&](const std::string& r) { return r == id || (!name.empty() && r == name); })) {
+    if (!o.rules.empty() && std::none_of(o.rules.begin(), o.rules.end(), [&](const std::string& r) {
+          return r == id || (!name.empty() && r == name);
+        })) {
       continue;
     }
     if (!o.tags.empty() && std::none_of(o.tags.begin(), o.tags.end(), [&](const std::string& p) {
           return std::any_of(tags.begin(), tags.end(),
-                             [&](const std::string& t) { return tag_matches(p, t); });
+                             [&](const std::string& t) { return tag_pattern_matches(p, t); });
         })) {
       continue;
     }
@@ -136,6 +132,17 @@ Sev SeverityPolicy::RuleSeverity::resolve(std::string_view environment) const {
     s = o->sev ? *o->sev : shift(s, o->adjust);
   }
   return s;
+}
+
+Sev SeverityPolicy::grade(const RuleSeverity& rule, const Event* event) const {
+  if (!rule.depends_on_environment() || event == nullptr) return rule.base();
+  std::string_view environment;
+  if (const InputInfo* in = event->input()) {
+    for (const auto& [name, value] : in->static_fields) {
+      if (name == environment_field_) environment = value;
+    }
+  }
+  return rule.resolve(environment);
 }
 
 }  // namespace tripline

@@ -9,6 +9,8 @@
 #include "config/config.h"
 #include "core/alert.h"
 #include "core/diagnostic.h"
+#include "rules/severity/change_approval.h"
+#include "rules/severity/lifecycle_config.h"
 
 namespace tripline {
 
@@ -28,6 +30,10 @@ namespace tripline {
 // An override applies when all its criteria hold; it sets `sev` or moves it by `adjust`
 // (clamped to SEV0..SEV4). Rule and tag criteria are resolved once per rule at load; the
 // environment is read from each event's input.
+//
+// The same mapping holds the alert lifecycle settings (dedup, max_groups, throttle, escalation:
+// rules/severity/lifecycle_config.h) and the approved IAM changes (changes:
+// rules/severity/change_approval.h).
 class SeverityPolicy {
  public:
   struct Override {
@@ -61,6 +67,11 @@ class SeverityPolicy {
                         const std::optional<Sev>& rule_sev,
                         const std::vector<std::string>& tags) const;
   const std::string& environment_field() const { return environment_field_; }
+  // The grade of one alert of `rule`: its base, or with the steps for the environment named by
+  // the input of `event` (null: no event, the base).
+  Sev grade(const RuleSeverity& rule, const Event* event) const;
+  const LifecycleConfig& lifecycle() const { return lifecycle_; }
+  const ChangeApprovals& changes() const { return changes_; }
 
  private:
   std::map<std::string, Sev> levels_ = {{"critical", Sev::kSev0},
@@ -71,6 +82,8 @@ class SeverityPolicy {
   Sev no_level_ = Sev::kSev2;
   std::string environment_field_ = "env";
   std::vector<Override> overrides_;
+  LifecycleConfig lifecycle_;
+  ChangeApprovals changes_;
 };
 
 }  // namespace tripline

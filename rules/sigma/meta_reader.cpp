@@ -1,5 +1,6 @@
 #include <cctype>
 
+#include "core/alert.h"
 #include "rules/sigma/reader_parts.h"
 
 namespace tripline::sigma {
@@ -12,7 +13,8 @@ const std::vector<std::string> kFilterKeys = {
 const std::vector<std::string> kCorrelationKeys = {
     "title",    "id",          "name",   "taxonomy", "status",         "description",
     "author",   "references",  "date",   "modified", "correlation",    "falsepositives",
-    "level",    "generate",    "tags"};
+    "level",    "generate",    "tags",   "sev",      "runbook",        "throttle",
+    "tests"};
 
 bool read_refs(const YAML::Node& node, const std::string& what, const std::string& file,
                Diagnostics& diags, std::vector<RuleRef>& out) {
@@ -152,6 +154,19 @@ bool read_correlation(const YAML::Node& doc, const std::string& file, Diagnostic
       }
       m.finish();
     }
+  }
+  if (top.get("sev", out.sev)) {
+    out.sev_mark = mark_at(doc["sev"], file);
+    if (!parse_sev(out.sev)) {
+      error_at(diags, out.sev_mark, "rules.sev", "sev must be one of SEV0..SEV4");
+    }
+  }
+  top.get("runbook", out.runbook);
+  if (YAML::Node n = top.node("throttle"); n.IsDefined() && !n.IsNull()) {
+    read_throttle(n, file, diags, out.throttle);
+  }
+  if (YAML::Node n = top.node("tests"); n.IsDefined() && !n.IsNull()) {
+    read_tests(n, file, diags, out.tests);
   }
   warn_unknown_keys(top, doc, kCorrelationKeys, "correlation rule", file, diags);
   top.finish();

@@ -46,6 +46,10 @@ bool read_detection(const YAML::Node& node, const std::string& file, Diagnostics
 bool read_tests(const YAML::Node& node, const std::string& file, Diagnostics& diags,
                 std::vector<TestCase>& out);
 
+// `throttle:` (Tripline extension): a duration or {window, max_alerts}.
+void read_throttle(const YAML::Node& node, const std::string& file, Diagnostics& diags,
+                   std::optional<Throttle>& out);
+
 // YAML node → JSON text. Plain scalars that look like JSON numbers, booleans or null keep that
 // type; quoted scalars are strings.
 std::string yaml_to_json(const YAML::Node& node);

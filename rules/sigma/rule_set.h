@@ -19,6 +19,18 @@
 
 namespace tripline::sigma {
 
+class MatchObserver;
+
+// The embedded `tests:` of a correlation rule, run like a rule's against the whole set with the
+// set's observers attached (rules/sigma/rule_tests.h).
+struct CorrelationTestTarget {
+  std::string id;  // alert rule_id of the correlation
+  std::string title;
+  std::string file;
+  LogSource logsource;  // of the first base rule it builds on: the default for JSON test events
+  std::vector<TestCase> tests;
+};
+
 // One Sigma rule compiled into its evaluation plan. Immutable once the set is built, except for
 // the lazily created metric children (atomics).
 struct CompiledRule {
@@ -54,6 +66,11 @@ class RuleSet {
   std::shared_ptr<const SeverityPolicy> policy;    // rules point into its overrides
   std::shared_ptr<const LogSourceCatalog> catalog;
   std::vector<Correlation> correlations;  // read and validated; compiled by the correlation hook
+  std::vector<Baseline> baselines;        // read and validated; compiled by the baseline hook
+  // Set by the correlation hook: builds fresh, memory-only observers (the correlation engine)
+  // for a private matcher over this set, as rule tests need. Null without correlations.
+  std::function<std::vector<std::shared_ptr<MatchObserver>>()> make_test_observers;
+  std::vector<CorrelationTestTarget> correlation_tests;
 
   // By Sigma id or name; null when absent.
   const CompiledRule* find(const std::string& id_or_name) const;
@@ -77,6 +94,8 @@ struct CompileOptions {
   // Compiles `set.correlations` on top of the compiled rules (issue: stateful detection). When
   // unset, correlation documents are reported as unsupported.
   std::function<bool(RuleSet& set, Diagnostics& diags)> correlation_compiler;
+  // Compiles `set.baselines` (rules/baseline/); unset: baseline documents are unsupported.
+  std::function<bool(RuleSet& set, Diagnostics& diags)> baseline_compiler;
 };
 
 // Compiles every document: rules (with their field mappings), filters applied to the rules they

@@ -2,23 +2,10 @@
 
 #include "rules/sigma/detection_compiler.h"
 #include "rules/sigma/rule_set.h"
+#include "rules/sigma/rule_slug.h"
 
 namespace tripline::sigma {
 namespace {
-
-std::string slug(const std::string& title) {
-  std::string out;
-  for (char c : title) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u)) {
-      out.push_back(static_cast<char>(std::tolower(u)));
-    } else if (!out.empty() && out.back() != '-') {
-      out.push_back('-');
-    }
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? "rule" : out;
-}
 
 void error_at(Diagnostics& diags, const SourceMark& m, const char* code, std::string message) {
   diags.error(code, m.file, m.line, m.column, std::move(message));
@@ -82,6 +69,18 @@ class SetCompiler {
         }
       }
     }
+    set->baselines = docs_.baselines;
+    if (!set->baselines.empty()) {
+      if (options_.baseline_compiler) {
+        options_.baseline_compiler(*set, diags_);
+      } else {
+        for (const Baseline& b : set->baselines) {
+          error_at(diags_, b.mark, "rules.baseline-unsupported",
+                   "baseline rule '" + b.header.title +
+                       "' was read and validated, but this build has no baseline engine");
+        }
+      }
+    }
     for (auto& rule : set->rules) rule->requirement = rule->condition->requirement();
     if (diags_.error_count() != errors_before) return nullptr;
     return set;
@@ -101,7 +100,7 @@ class SetCompiler {
     c->condition = std::move(condition);
     c->name = r.header.name;
     c->id = !r.header.id.empty() ? r.header.id : !r.header.name.empty() ? r.header.name
-                                                                          : slug(r.header.title);
+                                                                          : rule_slug(r.header.title, "rule");
     if (r.header.id.empty()) {
       warning_at(diags_, r.header.mark, "rules.missing-id",
                  "rule has no id; alerts use '" + c->id + "' as rule_id");

@@ -16,9 +16,18 @@ std::string default_format(const LogSource& ls) {
   return "jsonl";
 }
 
+// What a test case is about: a rule, or a correlation rule (rule == nullptr).
+struct Target {
+  const CompiledRule* rule = nullptr;
+  std::string id;
+  std::string title;
+  std::string file;
+  LogSource logsource;
+};
+
 struct CaseRunner {
   SigmaMatcher& matcher;
-  const CompiledRule& rule;
+  const Target& target;
   const TestCase& tc;
 
   bool build_events(std::vector<Event>& events, std::string& error) {
@@ -28,7 +37,7 @@ struct CaseRunner {
     const auto json_input = std::make_shared<InputInfo>();
     json_input->name = "rules-test";
     json_input->host = "rules-test";
-    json_input->logsource = tc.logsource ? *tc.logsource : rule.logsource;
+    json_input->logsource = tc.logsource ? *tc.logsource : target.logsource;
     std::map<std::string, std::shared_ptr<InputInfo>> log_inputs;
     std::map<std::string, std::unique_ptr<Parser>> parsers;
     for (size_t i = 0; i < tc.events.size(); ++i) {
@@ -61,7 +70,7 @@ struct CaseRunner {
         return false;
       }
       Event ev(input, te.text);
-      ev.set_position({rule.file + "#" + tc.name, i, i + 1});
+      ev.set_position({target.file + "#" + tc.name, i, i + 1});
       const TimePoint t = Clock::now();
       ev.set_receive_time(t);
       ev.set_event_time(t);
@@ -77,7 +86,9 @@ struct CaseRunner {
 
   TestResult run() {
     TestResult r;
-    r.rule = &rule;
+    r.rule = target.rule;
+    r.file = target.file;
+    r.title = target.title;
     r.name = tc.name;
     r.mark = tc.mark;
     std::vector<Event> events;
@@ -90,16 +101,23 @@ struct CaseRunner {
       alerts.clear();
       matcher.evaluate(events[i], alerts);
       matcher.advance(events[i].event_time(), alerts);
-      for (const Alert& a : alerts) rule_alerts += a.rule_id == rule.id;
-      const bool routed = matcher.rules().catalog->routes(rule.logsource, events[i].logsource());
+      for (const Alert& a : alerts) rule_alerts += a.rule_id == target.id;
+      if (!target.rule) continue;
+      const bool routed =
+          matcher.rules().catalog->routes(target.rule->logsource, events[i].logsource());
       routed_any |= routed;
-      if (first_match < 0 && routed && SigmaMatcher::matches(rule, events[i])) {
+      if (first_match < 0 && routed && SigmaMatcher::matches(*target.rule, events[i])) {
         first_match = static_cast<long>(i);
       }
     }
     alerts.clear();
     matcher.finish(alerts);
-    for (const Alert& a : alerts) rule_alerts += a.rule_id == rule.id;
+    for (const Alert& a : alerts) rule_alerts += a.rule_id == target.id;
+    if (!target.rule) {
+      // A correlation matches when it alerts.
+      routed_any = true;
+      first_match = rule_alerts > 0 ? 0 : -1;
+    }
 
     switch (tc.expect) {
       case TestCase::Expect::kMatch:
@@ -107,7 +125,7 @@ struct CaseRunner {
         if (!r.passed) {
           r.detail = routed_any ? "expected a match, no event matched"
                                 : "expected a match, but no event has a logsource the rule (" +
-                                      rule.logsource.to_string() + ") sees";
+                                      target.logsource.to_string() + ") sees";
         }
         break;
       case TestCase::Expect::kNoMatch:
@@ -128,6 +146,20 @@ struct CaseRunner {
   }
 };
 
+
+void run_case(const std::shared_ptr<const RuleSet>& set, const Target& target, const TestCase& tc,
+              TestReport& report) {
+  SigmaMatcher matcher(set);
+  // Fresh correlation state per case: a case's alerts must not depend on the cases before it.
+  if (set->make_test_observers) {
+    for (auto& o : set->make_test_observers()) matcher.add_observer(std::move(o));
+  }
+  CaseRunner runner{matcher, target, tc};
+  TestResult r = runner.run();
+  (r.passed ? report.passed : report.failed)++;
+  report.results.push_back(std::move(r));
+}
+
 }  // namespace
 
 TestReport run_rule_tests(const RuleSet& set) {
@@ -140,13 +172,17 @@ TestReport run_rule_tests(const RuleSet& set) {
       ++report.rules_without_tests;
       continue;
     }
-    for (const TestCase& tc : rule->tests) {
-      SigmaMatcher matcher(shared);
-      CaseRunner runner{matcher, *rule, tc};
-      TestResult r = runner.run();
-      (r.passed ? report.passed : report.failed)++;
-      report.results.push_back(std::move(r));
+    const Target target{rule.get(), rule->id, rule->title, rule->file, rule->logsource};
+    for (const TestCase& tc : rule->tests) run_case(shared, target, tc, report);
+  }
+  for (const CorrelationTestTarget& c : set.correlation_tests) {
+    ++report.rules;
+    if (c.tests.empty()) {
+      ++report.rules_without_tests;
+      continue;
     }
+    const Target target{nullptr, c.id, c.title, c.file, c.logsource};
+    for (const TestCase& tc : c.tests) run_case(shared, target, tc, report);
   }
   return report;
 }
@@ -156,8 +192,8 @@ std::string format_report(const TestReport& report, bool verbose, bool summary) 
   std::map<std::string, std::vector<const TestResult*>> by_file;
   std::vector<std::string> order;
   for (const TestResult& r : report.results) {
-    auto [it, fresh] = by_file.try_emplace(r.rule->file);
-    if (fresh) order.push_back(r.rule->file);
+    auto [it, fresh] = by_file.try_emplace(r.file);
+    if (fresh) order.push_back(r.file);
     it->second.push_back(&r);
   }
   for (const std::string& file : order) {
@@ -169,7 +205,7 @@ std::string format_report(const TestReport& report, bool verbose, bool summary) 
       if (r->passed && !verbose) continue;
       const std::string where = r->mark.file + ":" + std::to_string(r->mark.line) + ":" +
                                 std::to_string(r->mark.column);
-      out += std::string(r->passed ? "    PASS " : "    FAIL ") + where + ": " + r->rule->title +
+      out += std::string(r->passed ? "    PASS " : "    FAIL ") + where + ": " + r->title +
              " / " + r->name + (r->passed ? "" : ": " + r->detail) + "\n";
     }
     out += "\n";

@@ -13,8 +13,12 @@ namespace tripline::sigma {
 //   expect_alerts: N   the rule produces exactly N alerts over the events (in order)
 // JSON events are read like JSON-lines input; `log` lines go through the parser of `format`
 // (default: syslog for product linux) and may be re-routed by it (sshd lines → linux/sshd).
+// Correlation rules' `tests:` run the same way; for them `expect: match` means at least one
+// alert of the correlation, `no_match` none.
 struct TestResult {
-  const CompiledRule* rule = nullptr;
+  const CompiledRule* rule = nullptr;  // null for a correlation rule's test
+  std::string file;                    // of the rule or correlation
+  std::string title;
   std::string name;
   SourceMark mark;
   bool passed = false;

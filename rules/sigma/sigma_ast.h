@@ -163,6 +163,39 @@ struct Correlation {
   std::vector<Alias> aliases;
   bool generate = false;
   SourceMark mark;  // of the correlation section
+  // Tripline extensions, as on rules.
+  std::string sev;
+  SourceMark sev_mark;
+  std::string runbook;
+  std::optional<Throttle> throttle;
+  std::vector<TestCase> tests;
+};
+
+// Tripline extension `baseline:` (rules/baseline/): an anomaly rule over the matches of other
+// rules, per group-by key. Read here with the other documents; compiled and evaluated by the
+// baseline engine.
+struct Baseline {
+  DocumentHeader header;
+  std::string type;                  // rate_spike | first_seen | ratio
+  std::vector<RuleRef> rules;        // whose matches are counted (ratio: the total)
+  std::optional<RuleRef> numerator;  // ratio: the part whose share is measured
+  std::vector<std::string> group_by;
+  std::chrono::milliseconds window{0};    // rate_spike, ratio: fixed windows (epoch-aligned)
+  uint64_t warmup = 0;                    // rate_spike: windows learned before it may fire
+  double factor = 0;                      // rate_spike: fires above factor x baseline ...
+  uint64_t min_count = 0;                 // ... and at min_count events at least
+  double alpha = 0;                       // rate_spike: EWMA weight of the newest window
+  std::vector<std::string> fields;        // first_seen: the value whose novelty is tracked
+  std::chrono::milliseconds learning{0};  // first_seen: per key, from its first event
+  double threshold = 0;                   // ratio: fires when part/total > threshold ...
+  uint64_t min_total = 0;                 // ... with min_total events at least
+  uint64_t max_keys = 0;                  // 0: the engine default
+  bool generate = false;                  // referenced rules also alert on their own
+  std::string sev;
+  SourceMark sev_mark;
+  std::string runbook;
+  std::vector<TestCase> tests;
+  SourceMark mark;  // of the baseline section
 };
 
 // How Sigma field names map onto the events of one logsource (config/logsources/*.yml, or a
@@ -185,6 +218,7 @@ struct DocumentSet {
   std::vector<Rule> rules;
   std::vector<Filter> filters;
   std::vector<Correlation> correlations;
+  std::vector<Baseline> baselines;
   std::vector<LogSourceMapping> mappings;
   size_t files = 0;
 };

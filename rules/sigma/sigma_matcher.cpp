@@ -23,15 +23,6 @@ std::string plan_key(const LogSource& ls) {
   return ls.product + '\x1f' + ls.service + '\x1f' + ls.category;
 }
 
-std::string_view environment_of(const Event& event, const std::string& field) {
-  if (const InputInfo* in = event.input()) {
-    for (const auto& [name, value] : in->static_fields) {
-      if (name == field) return value;
-    }
-  }
-  return {};
-}
-
 }  // namespace
 
 SigmaMatcher::SigmaMatcher(std::shared_ptr<const RuleSet> rules)
@@ -75,9 +66,7 @@ Alert SigmaMatcher::make_alert(const CompiledRule& rule, const Event& event) con
   Alert a = alert_from_event(event, rule.id);
   a.title = rule.title;
   a.level = rule.level;
-  a.sev = rule.severity.depends_on_environment()
-              ? rule.severity.resolve(environment_of(event, rules_->policy->environment_field()))
-              : rule.severity.base();
+  a.sev = rules_->policy->grade(rule.severity, &event);
   a.tags = rule.tags;
   a.runbook = rule.runbook;
   for (const auto& [name, ref] : rule.output_fields) {
@@ -100,7 +89,6 @@ void SigmaMatcher::on_match(const CompiledRule& rule, const Event& event,
       rule.match_counters[sev].store(c, std::memory_order_release);
     }
     c->Increment();
-    metrics.alerts(sev_name(a.sev)).Increment();
     alerts.push_back(std::move(a));
   } else {
     const Sev s = rule.severity.base();

@@ -5,7 +5,11 @@
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include "core/alert.h"
+#include "rules/baseline/baseline_reader.h"
 #include "rules/sigma/reader_parts.h"
 
 namespace tripline::sigma {
@@ -49,31 +53,6 @@ bool is_tag(const std::string& s) {
   return true;
 }
 
-void read_throttle(const YAML::Node& node, const std::string& file, Diagnostics& diags,
-                   std::optional<Throttle>& out) {
-  Throttle t;
-  t.mark = mark_at(node, file);
-  if (node.IsScalar()) {
-    if (!YamlMap::parse_duration(node.Scalar(), t.window) || t.window.count() <= 0) {
-      error_at(diags, t.mark, "rules.throttle", "throttle must be a duration such as 10m");
-      return;
-    }
-    out = t;
-    return;
-  }
-  YamlMap m(node, "throttle", file, diags);
-  if (!m.valid()) return;
-  if (!m.get_duration("window", t.window, true)) return;
-  if (t.window.count() <= 0) {
-    m.error("window", "rules.throttle", "throttle.window must be positive");
-    return;
-  }
-  if (m.get("max_alerts", t.max_alerts) && t.max_alerts == 0) {
-    m.error("max_alerts", "rules.throttle", "throttle.max_alerts must be at least 1");
-    return;
-  }
-  out = t;
-}
 
 void read_related(const YAML::Node& node, const std::string& file, Diagnostics& diags,
                   std::vector<RelatedRule>& out) {
@@ -147,6 +126,9 @@ void read_document(const YAML::Node& doc, const std::string& file, DocumentSet& 
   } else if (doc["correlation"].IsDefined()) {
     Correlation c;
     if (read_correlation(doc, file, diags, c)) out.correlations.push_back(std::move(c));
+  } else if (doc["baseline"].IsDefined() && !doc["detection"].IsDefined()) {
+    Baseline b;
+    if (baseline::read_baseline(doc, file, diags, b)) out.baselines.push_back(std::move(b));
   } else if (doc["filter"].IsDefined() && !doc["detection"].IsDefined()) {
     Filter f;
     if (read_filter(doc, file, diags, f)) out.filters.push_back(std::move(f));
@@ -156,11 +138,37 @@ void read_document(const YAML::Node& doc, const std::string& file, DocumentSet& 
   } else {
     error_at(diags, mark, "rules.document",
              "document is neither a rule (detection), a filter (filter), a correlation rule "
-             "(correlation) nor a logsource mapping (logsource_mapping)");
+             "(correlation), a baseline (baseline) nor a logsource mapping (logsource_mapping)");
   }
 }
 
 }  // namespace
+
+void read_throttle(const YAML::Node& node, const std::string& file, Diagnostics& diags,
+                   std::optional<Throttle>& out) {
+  Throttle t;
+  t.mark = mark_at(node, file);
+  if (node.IsScalar()) {
+    if (!YamlMap::parse_duration(node.Scalar(), t.window) || t.window.count() <= 0) {
+      error_at(diags, t.mark, "rules.throttle", "throttle must be a duration such as 10m");
+      return;
+    }
+    out = t;
+    return;
+  }
+  YamlMap m(node, "throttle", file, diags);
+  if (!m.valid()) return;
+  if (!m.get_duration("window", t.window, true)) return;
+  if (t.window.count() <= 0) {
+    m.error("window", "rules.throttle", "throttle.window must be positive");
+    return;
+  }
+  if (m.get("max_alerts", t.max_alerts) && t.max_alerts == 0) {
+    m.error("max_alerts", "rules.throttle", "throttle.max_alerts must be at least 1");
+    return;
+  }
+  out = t;
+}
 
 bool check_duplicate_keys(const YAML::Node& map, const std::string& what, const std::string& file,
                           Diagnostics& diags) {
@@ -266,10 +274,50 @@ bool read_logsource(const YAML::Node& node, const std::string& file, Diagnostics
   return diags.error_count() == errors_before;
 }
 
+namespace {
+
+// Debian 12's yaml-cpp 0.7 loops for ever in LoadAll on some malformed streams ("," alone), each
+// turn adding a null document until memory runs out (upstream jbeder/yaml-cpp#1319, the bug
+// behind falcosecurity/falco#3281; found here by fuzz_sigma_rule). A dry run through the public
+// event API counts documents without keeping them: a stream cannot hold more documents than it
+// has bytes (plus the one implicit empty document), so more means the parser is not advancing.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+bool parser_advances(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  for (size_t documents = 0; parser.HandleNextDocument(counter);) {
+    if (++documents > text.size() + 1) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void read_text(const std::string& text, const std::string& file, DocumentSet& out,
                Diagnostics& diags) {
   std::vector<YAML::Node> docs;
   try {
+    if (!parser_advances(text)) {
+      diags.error("rules.yaml", file, 0, 0,
+                  "not a YAML stream the parser can read (it stops advancing)");
+      return;
+    }
     docs = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     diags.error("rules.yaml", file, e.mark.line >= 0 ? e.mark.line + 1 : 0,

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <map>
 #include <thread>
 
 namespace tripline {
@@ -155,6 +157,55 @@ TEST(PipelineTest, SwappedMatcherIsUsedForLaterBatches) {
   pipeline.submit(make_batch({"hit"}, nullptr));
   pipeline.drain();
   EXPECT_EQ(raw->received.size(), 2u);  // "r" and "final"
+}
+
+}  // namespace
+}  // namespace tripline
+
+namespace tripline {
+namespace {
+
+// Records the order events are evaluated in, per input, and sleeps a little on odd batches so
+// that a pool sharing one queue would let later batches overtake earlier ones.
+class OrderMatcher : public Matcher {
+ public:
+  void evaluate(const Event& e, std::vector<Alert>&) override {
+    const std::string text(e.raw());
+    if (text.back() == '1') std::this_thread::sleep_for(std::chrono::microseconds(300));
+    std::lock_guard lock(mutex);
+    seen[std::string(e.source())].push_back(std::stoi(text));
+  }
+  void advance(TimePoint, std::vector<Alert>&) override {}
+  void finish(std::vector<Alert>&) override {}
+  size_t rule_count() const override { return 1; }
+  std::mutex mutex;
+  std::map<std::string, std::vector<int>> seen;
+};
+
+TEST(PipelineTest, BatchesOfOneInputAreEvaluatedInTheOrderSubmitted) {
+  std::vector<std::unique_ptr<Sink>> sinks;
+  sinks.push_back(std::make_unique<RecordingSink>(nullptr));
+  AlertDispatcher dispatcher(std::move(sinks));
+  auto matcher = std::make_shared<OrderMatcher>();
+  Pipeline pipeline(4, 16, matcher, dispatcher);
+  pipeline.start();
+  std::vector<std::shared_ptr<InputInfo>> inputs;
+  for (const char* name : {"auth", "app", "cloudtrail"}) {
+    auto in = std::make_shared<InputInfo>();
+    in->name = name;
+    inputs.push_back(in);
+  }
+  for (int i = 0; i < 300; ++i) {
+    EventBatch b;
+    b.events.emplace_back(inputs[static_cast<size_t>(i) % 3], std::to_string(i));
+    ASSERT_TRUE(pipeline.submit(std::move(b)));
+  }
+  pipeline.drain();
+  ASSERT_EQ(matcher->seen.size(), 3u);
+  for (const auto& [input, order] : matcher->seen) {
+    EXPECT_EQ(order.size(), 100u);
+    EXPECT_TRUE(std::is_sorted(order.begin(), order.end())) << input;
+  }
 }
 
 }  // namespace

@@ -28,6 +28,14 @@ TEST(TimeUtilTest, RejectsGarbage) {
   EXPECT_FALSE(parse_rfc3339(""));
 }
 
+// Found by fuzz_syslog: year 6026 overflowed the clock's 64-bit nanosecond count.
+TEST(TimeUtilTest, RejectsTimesOutsideTheClockRange) {
+  EXPECT_FALSE(parse_rfc3339("6026-11-23T08:49:01.123456+01:00"));
+  EXPECT_FALSE(parse_rfc3339("1000-01-01T00:00:00Z"));
+  EXPECT_TRUE(parse_rfc3339("2262-04-10T00:00:00Z"));
+  EXPECT_TRUE(parse_rfc3339("1677-09-22T00:00:00Z"));
+}
+
 TEST(TimeUtilTest, FormatsWholeSecondsWithoutFraction) {
   EXPECT_EQ(format_rfc3339(TimePoint(std::chrono::seconds(0))), "1970-01-01T00:00:00Z");
 }

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "collectors/cloudtrail_s3.h"
-#include "collectors/s3/object_store_http_client.h"
+#include "net/http_client.h"
 #include "collectors/s3/sigv4.h"
 #include "config/config.h"
 #include "core/digest.h"
@@ -28,12 +28,17 @@ const std::string kWest = "AWSLogs/111122223333/CloudTrail/eu-west-1/";
 // Uploads objects the way any S3 client would: a SigV4-signed PUT.
 bool put_object(int port, const std::string& bucket, const std::string& key,
                 const std::string& body, bool tls = false, const std::string& ca = "") {
-  HttpUrl url;
+  Url url;
   std::string err;
-  HttpUrl::parse(std::string(tls ? "https://localhost:" : "http://127.0.0.1:") +
-                     std::to_string(port),
-                 url, err);
-  ObjectStoreHttpClient http(url, {ca, true}, std::chrono::seconds(10), 1 << 20);
+  parse_url(std::string(tls ? "https://localhost:" : "http://127.0.0.1:") + std::to_string(port),
+            url, err);
+  TlsClientOptions tls_options;
+  tls_options.ca_file = ca;
+  auto http = HttpClient::create(url, tls_options, std::chrono::seconds(10), err);
+  if (!http) {
+    ADD_FAILURE() << err;
+    return false;
+  }
   SigV4Request r;
   r.method = "PUT";
   r.path = "/" + bucket + "/" + key;
@@ -45,8 +50,8 @@ bool put_object(int port, const std::string& bucket, const std::string& key,
   auto headers = r.headers;
   headers.erase(headers.begin());
   headers.emplace_back("authorization", sigv4_authorization(r, kS3rverCreds, "us-east-1", "s3", date));
-  HttpResponse res;
-  if (!http.send("PUT", aws_uri_encode(r.path, true), headers, res, err, body)) {
+  HttpClient::Response res;
+  if (!http->request("PUT", aws_uri_encode(r.path, true), headers, "", body, res, err)) {
     ADD_FAILURE() << "PUT " << key << ": " << err;
     return false;
   }

@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "collectors/s3/object_store_http_client.h"
+#include "net/http_client.h"
 #include "config/config.h"
 #include "tests/collectors/cloud/test_consumer.h"
 
@@ -68,22 +68,25 @@ class K8sAuditTest : public ::testing::Test {
     ASSERT_NE(collector_->port(), 0);
   }
 
-  HttpResponse post(const std::string& body, const std::string& token = "s3cret",
+  HttpClient::Response post(const std::string& body, const std::string& token = "s3cret",
                     const std::string& path = "/k8s-audit", bool client_cert = false,
                     const std::string& method = "POST") {
-    HttpUrl url;
+    Url url;
     std::string err;
-    HttpUrl::parse("https://localhost:" + std::to_string(collector_->port()), url, err);
-    ObjectStoreTlsOptions tls{pki_ / "ca.pem", true, "", ""};
+    parse_url("https://localhost:" + std::to_string(collector_->port()), url, err);
+    TlsClientOptions tls;
+    tls.ca_file = pki_ / "ca.pem";
     if (client_cert) {
       tls.cert_file = pki_ / "client.pem";
       tls.key_file = pki_ / "client.key";
     }
-    ObjectStoreHttpClient http(url, tls, std::chrono::seconds(10), 1 << 20);
-    std::vector<std::pair<std::string, std::string>> headers = {{"content-type", "application/json"}};
+    HttpClient::Response res;
+    auto http = HttpClient::create(url, tls, std::chrono::seconds(10), err);
+    HttpClient::Headers headers;
     if (!token.empty()) headers.emplace_back("authorization", "Bearer " + token);
-    HttpResponse res;
-    if (!http.send(method, path, headers, res, err, body)) res.status = 0, res.body = err;
+    if (!http || !http->request(method, path, headers, "application/json", body, res, err)) {
+      res.status = 0, res.body = err;
+    }
     return res;
   }
 
@@ -98,7 +101,7 @@ class K8sAuditTest : public ::testing::Test {
 
 TEST_F(K8sAuditTest, EventListBatchBecomesKubernetesAuditEventsAnswered200) {
   start(" }, bearer_token: s3cret");
-  HttpResponse res = post(event_list({event("a1"), event("a2", "delete"), event("a3")}));
+  HttpClient::Response res = post(event_list({event("a1"), event("a2", "delete"), event("a3")}));
   EXPECT_EQ(res.status, 200u) << res.body;
   ASSERT_EQ(out_.size(), 3u);
   const auto events = out_.events();
@@ -141,7 +144,7 @@ TEST_F(K8sAuditTest, WrongOrMissingBearerTokenIs401AndEmitsNothing) {
 
 TEST_F(K8sAuditTest, BadItemsGive400ButTheValidEventsOfTheBatchAreKept) {
   start(" }, bearer_token: s3cret");
-  HttpResponse res = post(event_list({event("a1"), "17", R"({"no":"id"})", event("a2")}));
+  HttpClient::Response res = post(event_list({event("a1"), "17", R"({"no":"id"})", event("a2")}));
   EXPECT_EQ(res.status, 400u);
   EXPECT_NE(res.body.find("\"accepted\":2"), std::string::npos) << res.body;
   EXPECT_NE(res.body.find("\"rejected\":2"), std::string::npos) << res.body;
@@ -173,7 +176,7 @@ TEST_F(K8sAuditTest, WrongPathIs404AndWrongMethodIs405) {
 TEST_F(K8sAuditTest, MutualTlsAcceptsTheClientCertificateAndRefusesAClientWithout) {
   start(", client_ca_file: ca.pem }");
   EXPECT_EQ(post(event_list({event("a1")}), "", "/k8s-audit", /*client_cert=*/true).status, 200u);
-  HttpResponse refused = post(event_list({event("a2")}), "", "/k8s-audit", false);
+  HttpClient::Response refused = post(event_list({event("a2")}), "", "/k8s-audit", false);
   EXPECT_EQ(refused.status, 0u) << refused.body;
   EXPECT_EQ(out_.size(), 1u);
 }

@@ -2,7 +2,7 @@
 #include <chrono>
 #include <string>
 
-#include "exporters/net/http_client.h"
+#include "net/http_client.h"
 
 namespace tripline::testing {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "exporters/net/beast.h"
+#include "net/beast.h"
 
 namespace tripline::testing {
 

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "exporters/net/beast.h"
+#include "net/beast.h"
 
 namespace tripline::testing {
 

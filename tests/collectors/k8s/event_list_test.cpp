@@ -38,6 +38,14 @@ TEST(AuditEventList, BodyBrokenMidwayIsAnErrorNotACrash) {
   EXPECT_NE(b.error, "");
 }
 
+// Found by fuzz_k8s_event_list: the items were kept although what followed them was not JSON.
+TEST(AuditEventList, BodyBrokenAfterTheItemsIsRejectedWhole) {
+  const std::string body = "{\"items\":[" + kEvent1 + "],\"kind\":<<<\"EventList\"}";
+  AuditBatch b = split_audit_body(body);
+  EXPECT_TRUE(b.events.empty());
+  EXPECT_NE(b.error, "");
+}
+
 TEST(AuditEventList, SingleEventObjectIsAccepted) {
   AuditBatch b = split_audit_body(R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"x"})");
   EXPECT_EQ(b.error, "");

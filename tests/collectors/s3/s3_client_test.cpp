@@ -38,23 +38,5 @@ TEST(S3Client, AmzDateIsBasicIso8601InUtc) {
   EXPECT_EQ(amz_date(std::chrono::system_clock::from_time_t(1369353600)), "20130524T000000Z");
 }
 
-TEST(HttpUrl, ParsesSchemesPortsAndIpv6) {
-  HttpUrl u;
-  std::string err;
-  ASSERT_TRUE(HttpUrl::parse("http://127.0.0.1:4568/base/", u, err));
-  EXPECT_FALSE(u.tls);
-  EXPECT_EQ(u.port, "4568");
-  EXPECT_EQ(u.base_path, "/base");
-  EXPECT_EQ(u.host_header(), "127.0.0.1:4568");
-  ASSERT_TRUE(HttpUrl::parse("https://s3.eu-west-1.amazonaws.com", u, err));
-  EXPECT_EQ(u.port, "443");
-  EXPECT_EQ(u.host_header(), "s3.eu-west-1.amazonaws.com");
-  ASSERT_TRUE(HttpUrl::parse("https://[::1]:9000", u, err));
-  EXPECT_EQ(u.host, "::1");
-  EXPECT_EQ(u.host_header(), "[::1]:9000");
-  EXPECT_FALSE(HttpUrl::parse("ftp://x", u, err));
-  EXPECT_FALSE(HttpUrl::parse("http://host:port", u, err));
-}
-
 }  // namespace
 }  // namespace tripline

@@ -8,8 +8,8 @@
 
 #include "core/metrics.h"
 #include "core/version.h"
-#include "exporters/net/beast.h"
-#include "exporters/net/http_client.h"
+#include "net/beast.h"
+#include "net/http_client.h"
 #include "exporters/prometheus/basic_auth.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_pki.h"

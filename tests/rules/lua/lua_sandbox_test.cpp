@@ -251,7 +251,12 @@ TEST_P(HostileRuleTest, IsStoppedQuarantinedAndCountedWhileOtherRulesAlert) {
   EXPECT_EQ(yaml_alerts, static_cast<size_t>(events)) << "the YAML rule keeps alerting";
   EXPECT_EQ(errors_metric.Value() - errors_before, static_cast<double>(status->errors));
   EXPECT_GE(status->errors, 1u);
-  EXPECT_NE(status->last_error.find(c.expect), std::string::npos) << status->last_error;
+  // A loop that is slow per instruction (state writes under ASan on a loaded machine) may meet the
+  // wall-clock limit before the instruction budget: either limit stopping it is the behaviour.
+  const bool other_limit = c.outcome == Outcome::kLimit &&
+                           status->last_error.find("wall-clock limit") != std::string::npos;
+  EXPECT_TRUE(other_limit || status->last_error.find(c.expect) != std::string::npos)
+      << status->last_error;
   EXPECT_NE(status->last_error.find("hostile.lua:"), std::string::npos) << status->last_error;
   EXPECT_LT(status->last_error.size(), 2048u) << "error texts stay short";
   switch (c.outcome) {

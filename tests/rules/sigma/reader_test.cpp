@@ -106,6 +106,23 @@ TEST(SigmaReader, MultiDocumentFilesHoldSeveralRules) {
   EXPECT_EQ(docs.rules[1].header.mark.line, 12);
 }
 
+// Found by fuzz_sigma_rule: yaml-cpp 0.7's LoadAll never returns on these streams and grows
+// without bound (jbeder/yaml-cpp#1319); the reader refuses them with an error instead.
+TEST(SigmaReader, StreamsThatStallTheYamlParserAreErrorsNotHangs) {
+  for (const char* text : {",", ",!", "\n,\n"}) {
+    DocumentSet docs;
+    Diagnostics diags;
+    read_text(text, "stall.yml", docs, diags);
+    ASSERT_TRUE(diags.has_errors()) << text;
+    EXPECT_EQ(diags.items[0].code, "rules.yaml");
+    EXPECT_TRUE(docs.rules.empty());
+  }
+  DocumentSet docs;
+  Diagnostics diags;
+  read_text("---\n---\n---\n", "empty-docs.yml", docs, diags);
+  EXPECT_FALSE(diags.has_errors());
+}
+
 TEST(SigmaReader, StructuralErrorsCarryFileLineColumn) {
   struct Case {
     std::string text;

@@ -1,0 +1,274 @@
+#pragma once
+#include <simdjson.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/json_writer.h"
+#include "rules/state/persistent_state.h"
+#include "rules/state/state_limits.h"
+#include "rules/state/state_metrics.h"
+
+namespace tripline::state {
+
+// Per-key state of one stateful rule (a correlation's groups, a baseline's keys), bounded and
+// sharded. Keys hash to one of `limits.shards` shards, each with its own mutex and LRU list, so
+// worker threads that touch different keys rarely wait on each other; no lock is shared by all.
+// A full shard evicts its least recently used key (counted in tripline_state_evictions_total).
+//
+// V is the per-key value. It provides:
+//   size_t memory_bytes() const;                 heap bytes it owns (for tripline_state_bytes)
+//   void encode(JsonWriter& w) const;            one JSON value (persistence)
+//   bool decode(simdjson::dom::element e);       the reverse; false when malformed
+// Callbacks run under the key's shard lock: they must be short and must not call back into the
+// store. Nothing here throws except std::bad_alloc.
+template <class V>
+class KeyedStore final : public PersistentState {
+ public:
+  KeyedStore(std::string rule_id, StateLimits limits)
+      : rule_id_(std::move(rule_id)),
+        limits_(limits),
+        shards_(std::max<size_t>(1, limits.shards)),
+        metrics_(StateMetrics::for_rule(rule_id_)) {
+    per_shard_max_ = std::max<size_t>(1, (limits.max_keys + shards_.size() - 1) / shards_.size());
+  }
+  KeyedStore(const KeyedStore&) = delete;
+  KeyedStore& operator=(const KeyedStore&) = delete;
+
+  const std::string& rule_id() const { return rule_id_; }
+  const StateLimits& limits() const { return limits_; }
+
+  // Runs fn(V& value, bool created) -> bool on the value of `key`, creating it (default V) when
+  // absent; a full shard first evicts its least recently used key. The key becomes the most
+  // recently used. When fn returns false the key is removed. Returns what fn returned.
+  template <class Fn>
+  bool update(std::string_view key, Fn&& fn) {
+    Shard& s = shard_of(key);
+    std::lock_guard lock(s.mutex);
+    auto it = s.index.find(key);
+    bool created = false;
+    if (it == s.index.end()) {
+      if (s.index.size() >= per_shard_max_) evict_oldest(s);
+      s.lru.emplace_front();
+      s.lru.front().key.assign(key);
+      it = s.index.emplace(std::string_view(s.lru.front().key), s.lru.begin()).first;
+      created = true;
+    } else if (it->second != s.lru.begin()) {
+      s.lru.splice(s.lru.begin(), s.lru, it->second);
+    }
+    Node& node = *it->second;
+    const bool keep = fn(node.value, created);
+    // Read first: a store every thread writes would bounce its cache line on every event.
+    if (!dirty_.load(std::memory_order_relaxed)) dirty_.store(true, std::memory_order_relaxed);
+    if (!keep) {
+      erase_node(s, it);
+    } else {
+      account(node);
+    }
+    return keep;
+  }
+
+  // Runs fn(const V&) on the value of `key` when present, without creating it or changing its
+  // recency. False when absent.
+  template <class Fn>
+  bool read(std::string_view key, Fn&& fn) const {
+    const Shard& s = shard_of(key);
+    std::lock_guard lock(s.mutex);
+    auto it = s.index.find(key);
+    if (it == s.index.end()) return false;
+    fn(static_cast<const V&>(it->second->value));
+    return true;
+  }
+
+  // Visits every key, shard by shard (each under its lock), oldest first within a shard:
+  // fn(std::string_view key, V& value) -> bool; false removes the key. Used to close windows and
+  // expire keys as time passes.
+  template <class Fn>
+  void sweep(Fn&& fn) {
+    for (Shard& s : shards_) {
+      std::lock_guard lock(s.mutex);
+      bool changed = false;
+      for (auto node = s.lru.end(); node != s.lru.begin();) {
+        --node;
+        if (fn(std::string_view(node->key), node->value)) {
+          account(*node);
+          continue;
+        }
+        auto next = std::next(node);
+        erase_node(s, s.index.find(std::string_view(node->key)));
+        node = next;
+        changed = true;
+      }
+      if (changed) dirty_.store(true, std::memory_order_relaxed);
+    }
+  }
+
+  bool erase(std::string_view key) {
+    Shard& s = shard_of(key);
+    std::lock_guard lock(s.mutex);
+    auto it = s.index.find(key);
+    if (it == s.index.end()) return false;
+    erase_node(s, it);
+    dirty_.store(true, std::memory_order_relaxed);
+    return true;
+  }
+
+  void clear() {
+    for (Shard& s : shards_) {
+      std::lock_guard lock(s.mutex);
+      s.index.clear();
+      s.lru.clear();
+    }
+    keys_.store(0);
+    bytes_.store(0);
+    dirty_.store(true, std::memory_order_relaxed);
+  }
+
+  size_t size() const { return keys_.load(std::memory_order_relaxed); }
+  size_t bytes() const { return static_cast<size_t>(std::max<int64_t>(0, bytes_.load())); }
+  uint64_t evictions() const { return evictions_.load(std::memory_order_relaxed); }
+
+  // PersistentState: {"format":"tripline-keyed-state","version":1,"keys":[[key, value]...]},
+  // least recently used first within each shard so decoding restores the recency order.
+  std::string encode() const override {
+    JsonWriter w;
+    w.begin_object().key("format").value("tripline-keyed-state").key("version").value(1);
+    w.key("rule_id").value(rule_id_).key("keys").begin_array();
+    for (const Shard& s : shards_) {
+      std::lock_guard lock(s.mutex);
+      for (auto node = s.lru.rbegin(); node != s.lru.rend(); ++node) {
+        w.begin_array().value(node->key);
+        node->value.encode(w);
+        w.end_array();
+      }
+    }
+    w.end_array().end_object();
+    dirty_.store(false, std::memory_order_relaxed);
+    return w.take();
+  }
+
+  bool decode(std::string_view json, std::string& error) override {
+    clear();
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(json);
+    simdjson::dom::element doc;
+    if (parser.parse(padded).get(doc)) {
+      error = "not JSON";
+      return false;
+    }
+    std::string_view format;
+    int64_t version = 0;
+    simdjson::dom::array keys;
+    if (doc["format"].get(format) || format != "tripline-keyed-state" ||
+        doc["version"].get(version) || version != 1 || doc["keys"].get(keys)) {
+      error = "not a tripline keyed state document (format/version/keys)";
+      return false;
+    }
+    size_t index = 0;
+    for (simdjson::dom::element item : keys) {
+      simdjson::dom::array pair;
+      std::string_view key;
+      if (item.get(pair) || pair.size() != 2 || pair.at(0).get(key)) {
+        error = "key " + std::to_string(index) + " is not a [key, value] pair";
+        clear();
+        return false;
+      }
+      bool ok = true;
+      update(key, [&](V& v, bool) {
+        ok = v.decode(pair.at(1).value_unsafe());
+        return ok;
+      });
+      if (!ok) {
+        error = "key " + std::to_string(index) + " has a malformed value";
+        clear();
+        return false;
+      }
+      ++index;
+    }
+    dirty_.store(false, std::memory_order_relaxed);
+    return true;
+  }
+
+  bool dirty() const override { return dirty_.load(std::memory_order_relaxed); }
+  void set_dirty() override { dirty_.store(true, std::memory_order_relaxed); }
+
+  void publish_metrics() override {
+    metrics_.keys->Set(static_cast<double>(size()));
+    metrics_.bytes->Set(static_cast<double>(bytes()));
+  }
+
+  const StateMetrics& metrics() const { return metrics_; }
+
+ private:
+  struct Node {
+    std::string key;
+    V value;
+    size_t accounted = 0;  // bytes counted in bytes_ for this node
+  };
+  using List = std::list<Node>;
+  struct Shard {
+    mutable std::mutex mutex;
+    List lru;  // front: most recently used
+    std::unordered_map<std::string_view, typename List::iterator> index;
+  };
+  // List node + index entry + bucket: what a key costs beyond its strings, measured on
+  // libstdc++ (two list pointers, a hash node with its cached hash, a bucket pointer).
+  static constexpr size_t kNodeOverhead = sizeof(Node) + 2 * sizeof(void*) + 48 + sizeof(void*);
+
+  Shard& shard_of(std::string_view key) {
+    return shards_[std::hash<std::string_view>{}(key) % shards_.size()];
+  }
+  const Shard& shard_of(std::string_view key) const {
+    return shards_[std::hash<std::string_view>{}(key) % shards_.size()];
+  }
+
+  void account(Node& node) {
+    const size_t now = kNodeOverhead + (node.key.capacity() > 15 ? node.key.capacity() : 0) +
+                       node.value.memory_bytes();
+    if (now != node.accounted) {
+      bytes_.fetch_add(static_cast<int64_t>(now) - static_cast<int64_t>(node.accounted),
+                       std::memory_order_relaxed);
+      if (node.accounted == 0) keys_.fetch_add(1, std::memory_order_relaxed);
+      node.accounted = now;
+    }
+  }
+
+  void erase_node(Shard& s, typename std::unordered_map<std::string_view,
+                                                         typename List::iterator>::iterator it) {
+    typename List::iterator node = it->second;
+    if (node->accounted) {
+      bytes_.fetch_sub(static_cast<int64_t>(node->accounted), std::memory_order_relaxed);
+      keys_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    s.index.erase(it);
+    s.lru.erase(node);
+  }
+
+  void evict_oldest(Shard& s) {
+    if (s.lru.empty()) return;
+    erase_node(s, s.index.find(std::string_view(s.lru.back().key)));
+    evictions_.fetch_add(1, std::memory_order_relaxed);
+    metrics_.evictions->Increment();
+  }
+
+  const std::string rule_id_;
+  const StateLimits limits_;
+  size_t per_shard_max_ = 1;
+  std::vector<Shard> shards_;
+  StateMetrics metrics_;
+  std::atomic<size_t> keys_{0};
+  std::atomic<int64_t> bytes_{0};
+  std::atomic<uint64_t> evictions_{0};
+  mutable std::atomic<bool> dirty_{false};
+};
+
+}  // namespace tripline::state

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of tests/fuzz (clang, ASan+UBSan, -DTRIPLINE_FUZZ=ON) in build-fuzz
+# and runs each for SECONDS (default 60). Fails on the first crash, leak, timeout or OOM; the
+# input that did it lands in build-fuzz/artifacts/<target>/.
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      TARGET: syslog, sshd, ... (default: all)
+#   FUZZ_RUNS=10000000 scripts/fuzz.sh 0 sshd  run a target for a number of executions instead
+#                                              (SECONDS 0 = no time limit)
+#   FUZZ_JOBS, FUZZ_BUILD_DIR                  build parallelism, build directory
+#
+# Each run starts from the committed seeds (tests/fuzz/corpus/<target>/, plus the repository's
+# rule packs and fixtures where they fit) and keeps what it finds in build-fuzz/corpus/<target>/,
+# so later runs continue from there. docs/fuzzing.md explains the targets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+build=${FUZZ_BUILD_DIR:-build-fuzz}
+jobs=${FUZZ_JOBS:-$(nproc)}
+
+scripts/install-deps.sh --with-fuzz-tools
+
+launcher=()
+command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" \
+  -DTRIPLINE_FUZZ=ON -DTRIPLINE_BUILD_TESTS=OFF -DTRIPLINE_BUILD_BENCH=OFF > /dev/null
+cmake --build "$build" -j "$jobs" --target fuzz_targets
+
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+  for src in tests/fuzz/*_fuzz.cpp; do
+    name=$(basename "$src" _fuzz.cpp)
+    targets+=("$name")
+  done
+fi
+
+# Seeds beyond tests/fuzz/corpus/<target>/ and the input size each target is run with: rule and
+# config files are small, bigger inputs only slow the YAML and Lua targets down.
+extra_seeds() {
+  case $1 in
+    sigma_rule) echo config/rules.d bench/rules ;;
+    lua_rule) echo config/rules.d ;;
+    event_fields | cloudtrail) echo tests/fixtures/iam ;;
+  esac
+}
+max_len() {
+  case $1 in
+    sigma_rule | lua_rule | config) echo 4096 ;;
+    spool) echo 2048 ;;
+    *) echo 8192 ;;
+  esac
+}
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+summary=()
+failed=0
+for t in "${targets[@]}"; do
+  bin="$build/tests/fuzz/fuzz_$t"
+  [[ -x $bin ]] || { echo "fuzz.sh: no target $t ($bin)" >&2; exit 2; }
+  work="$build/corpus/$t"
+  artifacts="$build/artifacts/$t/"
+  mkdir -p "$work" "$artifacts"
+  [[ $t == config ]] && cp config/tripline.yaml "$work/shipped-tripline.yaml"
+  seeds=()
+  for s in "tests/fuzz/corpus/$t" $(extra_seeds "$t"); do [[ -d $s ]] && seeds+=("$s"); done
+  args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=25 -max_len="$(max_len "$t")"
+        -artifact_prefix="$artifacts" -print_final_stats=1)
+  [[ -n ${FUZZ_RUNS:-} ]] && args+=(-runs="$FUZZ_RUNS")
+  [[ -f tests/fuzz/dict/$t.dict ]] && args+=(-dict="tests/fuzz/dict/$t.dict")
+  log="$build/fuzz-$t.log"
+  echo "== fuzz_$t (${seconds}s${FUZZ_RUNS:+, $FUZZ_RUNS runs})"
+  # libFuzzer writes new inputs into the first directory only: the work corpus, never the seeds.
+  if nice -n 10 "$bin" "${args[@]}" "$work" "${seeds[@]}" > "$log" 2>&1; then
+    result=ok
+  else
+    result=FAILED
+    failed=1
+    grep -E "ERROR|SUMMARY|Test unit written|==[0-9]+==" "$log" | head -20 >&2 || true
+  fi
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  rate=$(grep -o 'exec/s: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  summary+=("$(printf '%-16s %-7s %12s execs %8s exec/s' "$t" "$result" "${execs:-?}" "${rate:-?}")")
+  echo "${summary[-1]}   (log: $log)"
+done
+
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+exit "$failed"
