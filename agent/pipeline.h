@@ -33,7 +33,7 @@ class Pipeline : public BatchConsumer {
   // queue; what is queued is still evaluated by drain(). Refused batches were never acknowledged,
   // so their lines are read again after a restart.
   void stop_intake() {
-    for (auto& queue : queues_) queue->close();
+    for (auto& q : queues_) q->close();
   }
   // Lets windowed rules emit what is due (called from a timer).
   void advance(TimePoint now);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "collectors/parsers/parser_factory.h"
+#include "core/digest.h"
 #include "core/log.h"
 #include "core/metrics.h"
 
@@ -15,6 +16,17 @@ namespace {
 constexpr size_t kReadChunk = 256 * 1024;
 // Bytes read from one file before the others get a turn.
 constexpr uint64_t kReadBudget = 8 * 1024 * 1024;
+
+// Names one generation of a file for event identities: its device and inode (stable across
+// renames, distinct between files) and a hash of its first line (which never changes within a
+// generation: a truncated file that is written again starts with another one). By the time a
+// line is emitted the first line is complete and in `prefix` (or the prefix is full).
+std::string generation_id(const TailedFile& file) {
+  const size_t nl = file.prefix.find('\n');
+  const std::string_view first =
+      std::string_view(file.prefix).substr(0, nl == std::string::npos ? file.prefix.size() : nl + 1);
+  return std::to_string(file.dev) + ":" + std::to_string(file.ino) + ":" + sha256_hex(first, 16);
+}
 
 }  // namespace
 
@@ -157,7 +169,8 @@ void FileTailCollector::emit(TailedFile& file, const LineFramer::Line& line, Tim
   // Empty lines carry nothing; their bytes ride along in the next event's range.
   if (line.text.empty() && !line.truncated) return;
   Event event(input_, line.text);
-  event.set_position({file.origin, line.begin, line.end});
+  if (file.generation.empty()) file.generation = generation_id(file);
+  event.set_position({file.origin, line.begin, line.end, file.generation});
   event.set_receive_time(now);
   event.set_event_time(now);
   if (!parser_->parse(event)) {

@@ -109,6 +109,12 @@ std::string event_identity(const Event& event) {
     if (v && v->type == FieldType::kString && !v->text.empty()) return v->text;
   }
   const InputPosition& p = event.position();
+  // A generation outlives renames and ends at truncation: the same line keeps its identity when
+  // read again after a crash under the file's rotated name, and a new line written at an old
+  // offset after a copytruncate gets a new one (else dedup downstream would drop it).
+  if (!p.generation.empty()) {
+    return std::string(event.source()) + "|" + p.generation + "|" + std::to_string(p.offset);
+  }
   return std::string(event.source()) + "|" + p.origin + "|" + std::to_string(p.offset);
 }
 

@@ -26,10 +26,13 @@ struct InputInfo {
 };
 
 // Where in its input an event came from: the file (or object key) and the bytes it spans.
+// `generation` names the content the offsets count in when the origin alone does not (a tailed
+// file that was truncated, or renamed, keeps or changes its path independently of its content).
 struct InputPosition {
   std::string origin;
   uint64_t offset = 0;
   uint64_t end_offset = 0;
+  std::string generation;
 };
 
 // Raw bytes plus lazily extracted fields. JSON bodies are read with simdjson on-demand only when a

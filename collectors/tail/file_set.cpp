@@ -199,6 +199,7 @@ void FileSet::restart(TailedFile& file, const char* reason) {
   ghosts_.push_back({file.dev, file.ino, file.origin, std::move(file.prefix), file.emitted(),
                      file.progress, SteadyClock::now() + options_.ghost_ttl});
   file.prefix.clear();
+  file.generation.clear();
   if (file.fd.valid()) read_prefix(file.fd.get(), kFingerprintBytes, file.prefix);
   file.framer.reset(0);
   file.batched_until = 0;

@@ -23,6 +23,7 @@ struct TailedFile {
   uint64_t ino = 0;
   UniqueFd fd;          // released while the file is inactive
   std::string prefix;   // its first bytes (up to kFingerprintBytes), the content fingerprint
+  std::string generation;  // identity of this content (see generation_id()); empty until needed
   LineFramer framer;    // next_offset(): bytes read; line_start(): bytes emitted as events
   uint64_t batched_until = 0;  // bytes handed to batches; the next batch range starts here
   uint64_t size = 0;           // at the last look

@@ -111,6 +111,37 @@ TEST(PipelineTest, UndeliverableBatchIsNotAcknowledgedWhenAbandoned) {
   EXPECT_EQ(committed.load(), 0);
 }
 
+// Workers evaluate in parallel, but a batch that takes longer does not let later ones reach
+// the sink first: sinks see input order, and a refused batch cannot be overtaken.
+TEST(PipelineTest, SinksReceiveBatchesInQueueOrderWhateverTheEvaluationTime) {
+  auto sink = std::make_unique<RecordingSink>(nullptr);
+  RecordingSink* raw = sink.get();
+  std::vector<std::unique_ptr<Sink>> sinks;
+  sinks.push_back(std::move(sink));
+  AlertDispatcher dispatcher(std::move(sinks));
+  // Names each alert after its event; events starting with "slow" take 50 ms to evaluate.
+  class SlowMatcher : public PrefixMatcher {
+    void evaluate(const Event& e, std::vector<Alert>& out) override {
+      if (e.raw().substr(0, 4) == "slow") std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      Alert a;
+      a.rule_id = std::string(e.raw());
+      out.push_back(a);
+    }
+  };
+  Pipeline pipeline(4, 16, std::make_shared<SlowMatcher>(), dispatcher);
+  pipeline.start();
+  std::vector<std::string> expected;
+  for (int i = 0; i < 12; ++i) {
+    const std::string line = (i % 3 == 0 ? "slow " : "fast ") + std::to_string(i);
+    expected.push_back(line);
+    ASSERT_TRUE(pipeline.submit(make_batch({line}, nullptr)));
+  }
+  pipeline.drain();
+  expected.push_back("final");
+  std::lock_guard lock(raw->mutex);
+  EXPECT_EQ(raw->received, expected);
+}
+
 TEST(PipelineTest, SwappedMatcherIsUsedForLaterBatches) {
   auto sink = std::make_unique<RecordingSink>(nullptr);
   RecordingSink* raw = sink.get();

@@ -53,6 +53,19 @@ TEST(AlertTest, TextEventsUsePositionForIdentity) {
   EXPECT_NE(alert_from_event(a, "r").alert_id, alert_from_event(b, "r").alert_id);
 }
 
+// A tailed file's generation, not its path, names its lines: the same offset after a truncation
+// is another line, and the same line read again under the file's rotated name is the same one.
+TEST(AlertTest, FileGenerationRatherThanPathIdentifiesALine) {
+  Event before(input(), "line");
+  before.set_position({"/var/log/app.log", 10, 15, "2049:77:aaaa"});
+  Event renamed(input(), "line");
+  renamed.set_position({"/var/log/app.log.1", 10, 15, "2049:77:aaaa"});
+  Event truncated(input(), "line");
+  truncated.set_position({"/var/log/app.log", 10, 15, "2049:77:bbbb"});
+  EXPECT_EQ(alert_from_event(before, "r").alert_id, alert_from_event(renamed, "r").alert_id);
+  EXPECT_NE(alert_from_event(before, "r").alert_id, alert_from_event(truncated, "r").alert_id);
+}
+
 TEST(AlertTest, MalformedJsonBodyIsEmbeddedAsMessage) {
   Event e(input(), R"({"a": [1, 2})");
   e.set_body(Event::Body::kJson);
