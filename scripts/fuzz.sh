@@ -7,6 +7,7 @@
 #   FUZZ_RUNS=10000000 scripts/fuzz.sh 0 sshd  run a target for a number of executions instead
 #                                              (SECONDS 0 = no time limit)
 #   FUZZ_JOBS, FUZZ_BUILD_DIR                  build parallelism, build directory
+#   FUZZ_PARALLEL                              targets run at once (default: nproc)
 #
 # Each run starts from the committed seeds (tests/fuzz/corpus/<target>/, plus the repository's
 # rule packs and fixtures where they fit) and keeps what it finds in build-fuzz/corpus/<target>/,
@@ -54,37 +55,59 @@ max_len() {
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-summary=()
-failed=0
-for t in "${targets[@]}"; do
-  bin="$build/tests/fuzz/fuzz_$t"
-  [[ -x $bin ]] || { echo "fuzz.sh: no target $t ($bin)" >&2; exit 2; }
-  work="$build/corpus/$t"
-  artifacts="$build/artifacts/$t/"
+results="$build/results"
+rm -rf "$results"
+mkdir -p "$results"
+
+# Runs one target and leaves its summary line in $results/<target>; returns non-zero on a finding.
+run_target() {
+  local t=$1
+  local bin="$build/tests/fuzz/fuzz_$t"
+  local work="$build/corpus/$t"
+  local artifacts="$build/artifacts/$t/"
   mkdir -p "$work" "$artifacts"
   [[ $t == config ]] && cp config/tripline.yaml "$work/shipped-tripline.yaml"
-  seeds=()
+  local seeds=() s
   for s in "tests/fuzz/corpus/$t" $(extra_seeds "$t"); do [[ -d $s ]] && seeds+=("$s"); done
-  args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=25 -max_len="$(max_len "$t")"
-        -artifact_prefix="$artifacts" -print_final_stats=1)
+  local args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=25 -max_len="$(max_len "$t")"
+              -artifact_prefix="$artifacts" -print_final_stats=1)
   [[ -n ${FUZZ_RUNS:-} ]] && args+=(-runs="$FUZZ_RUNS")
   [[ -f tests/fuzz/dict/$t.dict ]] && args+=(-dict="tests/fuzz/dict/$t.dict")
-  log="$build/fuzz-$t.log"
-  echo "== fuzz_$t (${seconds}s${FUZZ_RUNS:+, $FUZZ_RUNS runs})"
+  local log="$build/fuzz-$t.log" result=ok
+  echo "== fuzz_$t started (${seconds}s${FUZZ_RUNS:+, $FUZZ_RUNS runs})"
   # libFuzzer writes new inputs into the first directory only: the work corpus, never the seeds.
-  if nice -n 10 "$bin" "${args[@]}" "$work" "${seeds[@]}" > "$log" 2>&1; then
-    result=ok
-  else
+  if ! nice -n 10 "$bin" "${args[@]}" "$work" "${seeds[@]}" > "$log" 2>&1; then
     result=FAILED
-    failed=1
     grep -E "ERROR|SUMMARY|Test unit written|==[0-9]+==" "$log" | head -20 >&2 || true
   fi
+  local execs rate
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(grep -o 'exec/s: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-  summary+=("$(printf '%-16s %-7s %12s execs %8s exec/s' "$t" "$result" "${execs:-?}" "${rate:-?}")")
-  echo "${summary[-1]}   (log: $log)"
+  printf '%-16s %-7s %12s execs %8s exec/s   (log: %s)\n' \
+    "$t" "$result" "${execs:-?}" "${rate:-?}" "$log" | tee "$results/$t"
+  [[ $result == ok ]]
+}
+
+for t in "${targets[@]}"; do
+  [[ -x $build/tests/fuzz/fuzz_$t ]] || { echo "fuzz.sh: no target $t" >&2; exit 2; }
+done
+# Targets are single-threaded, so FUZZ_PARALLEL of them (default: one per core) run side by side.
+parallel=${FUZZ_PARALLEL:-$(nproc)}
+failed=0
+running=0
+for t in "${targets[@]}"; do
+  if ((running >= parallel)); then
+    wait -n || failed=1
+    running=$((running - 1))
+  fi
+  run_target "$t" &
+  running=$((running + 1))
+done
+while ((running > 0)); do
+  wait -n || failed=1
+  running=$((running - 1))
 done
 
 echo "== summary"
-printf '%s\n' "${summary[@]}"
+for t in "${targets[@]}"; do cat "$results/$t" 2>/dev/null || echo "$t: no result"; done
 exit "$failed"

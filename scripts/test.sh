@@ -6,17 +6,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-test-tools
 jobs=$(nproc)
+# Prints each step with the wall time so far, so a slow CI run shows where its minutes went.
+step() { printf '== test.sh [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+step "dependencies installed"
 
+step "Release build"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "$jobs"
+step "Release ctest"
 ctest --test-dir build --output-on-failure -j "$jobs" --timeout 900
 
+step "ASan+UBSan build"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTRIPLINE_SANITIZE=ON \
   -DTRIPLINE_BUILD_BENCH=OFF
 # The sanitizer pass runs the unit label only, so it builds only the unit test binaries.
 cmake --build build-asan -j "$jobs" --target unit_tests
+step "ASan+UBSan unit ctest"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit --timeout 900
 
 # Every libFuzzer target for 60 s (clang build in build-fuzz); any crash, leak or timeout fails.
+step "fuzz"
 scripts/fuzz.sh 60
+step "done"
