@@ -7,6 +7,10 @@
 --   * NotAction                                      (allows everything but a list: nearly admin)
 --   * an Action covering iam:PassRole on Resource "*" (hand any role to any service: escalation)
 -- IAM matches action names case-insensitively and with * and ? wildcards; so does this rule.
+--
+-- A second rule takes the inline policy writes the first one does not grade (narrower documents,
+-- refused calls), so each policy write raises exactly one alert. This file is the only pack that
+-- reads policy documents: YAML cannot parse them, and two readers would alert twice.
 
 local POLICY_EVENTS = {
   CreatePolicy = true,
@@ -74,6 +78,15 @@ local function findings(doc)
   return found
 end
 
+-- What the policy is attached to, for the alert's fields.
+local function policy_target(event)
+  return event["requestParameters.userName"] or event["requestParameters.roleName"]
+      or event["requestParameters.groupName"] or event["requestParameters.policyArn"]
+      or event["requestParameters.policyName"] or ""
+end
+
+local INLINE_POLICY_EVENTS = { PutUserPolicy = true, PutRolePolicy = true, PutGroupPolicy = true }
+
 -- A CloudTrail event for the tests: who did what with which document.
 local function policy_event(event_name, document, extra)
   local e = {
@@ -104,9 +117,7 @@ rule {
     if not doc then return end
     local found = findings(doc)
     if #found == 0 then return end
-    local target = event["requestParameters.userName"] or event["requestParameters.roleName"]
-                or event["requestParameters.groupName"] or event["requestParameters.policyArn"]
-                or event["requestParameters.policyName"] or ""
+    local target = policy_target(event)
     alert {
       title = "IAM " .. name .. " grants " .. found[1]:gsub("^statement %d+: ", ""),
       group = { principal = event["userIdentity.arn"] or "unknown" },
@@ -156,5 +167,58 @@ rule {
       event = policy_event("AttachUserPolicy", nil) },
     { name = "undecodable documents are ignored", expect = "no_match",
       event = policy_event("PutUserPolicy", "%7Bnot json") },
+  },
+}
+
+rule {
+  id = "aws-iam-inline-policy-written",
+  title = "AWS inline IAM policy written",
+  description = "PutUserPolicy, PutRolePolicy or PutGroupPolicy wrote an inline policy, which "
+             .. "bypasses managed-policy review. Documents granting wildcard privileges are the "
+             .. "SEV1 rule's above; a refused call is reported here whatever it asked for.",
+  sev = "SEV2",
+  logsource = { product = "aws", service = "cloudtrail" },
+  tags = { "attack.privilege_escalation", "attack.persistence", "attack.t1098.003",
+          "tripline.iam-mutation" },
+  on_event = function(event, state)
+    local name = event["eventName"]
+    if not INLINE_POLICY_EVENTS[name] then return end
+    local refused = event["errorCode"]
+    local findings_text = ""
+    local doc = decode_policy(event["requestParameters.policyDocument"])
+    if doc then
+      local found = findings(doc)
+      if #found > 0 and refused == nil then return end
+      findings_text = table.concat(found, "; ")
+    end
+    alert {
+      title = refused and ("AWS inline IAM policy write refused (" .. refused .. ")") or nil,
+      fields = {
+        event_name = name,
+        policy_name = event["requestParameters.policyName"] or "",
+        target = policy_target(event),
+        findings = findings_text,
+        error_code = refused or "",
+      },
+    }
+  end,
+  tests = {
+    { name = "a narrow inline policy", expect_alerts = 1,
+      event = policy_event("PutRolePolicy",
+        '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}') },
+    { name = "star on star is the SEV1 rule's", expect = "no_match",
+      event = policy_event("PutUserPolicy",
+        '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}') },
+    { name = "a refused star-on-star write is reported here", expect = "match",
+      event = policy_event("PutUserPolicy",
+        '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+        { errorCode = "AccessDenied" }) },
+    { name = "an undecodable document is still a write", expect = "match",
+      event = policy_event("PutGroupPolicy", "%7Bnot json") },
+    { name = "managed policy versions are not inline", expect = "no_match",
+      event = policy_event("CreatePolicyVersion",
+        '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}') },
+    { name = "deleting an inline policy", expect = "no_match",
+      event = policy_event("DeleteUserPolicy", nil) },
   },
 }

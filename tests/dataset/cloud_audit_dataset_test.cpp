@@ -35,15 +35,18 @@ struct ReplayResult {
 
 ReplayResult replay_pack(const std::vector<std::string>& files) {
   ScratchDir dir;
-  // The IAM drift layer-1 packs only: other shipped packs (generic IAM change, Lua volume
-  // scorer) alert on the same data by design and are tested on their own.
+  // The IAM packs: the drift layer-1 rules, the policy-document reader and the trust changes they
+  // leave over. The
+  // behavioural packs (API error rate, AccessDenied spike, Lua volume scorer) alert on the same
+  // data by design and are tested on their own.
   std::vector<std::string> args = {"replay"};
   for (const char* pack :
-       {"aws_cloudtrail_logging_disabled", "aws_iam_admin_policy_attached",
-        "aws_iam_identity_created", "aws_iam_mfa_removed", "aws_iam_trust_policy_wildcard",
-        "aws_iam_wildcard_policy", "aws_root_console_login_without_mfa"}) {
+       {"aws_cloudtrail_logging_disabled.yml", "aws_iam_admin_policy_attached.yml",
+        "aws_iam_changes.yml", "aws_iam_identity_created.yml", "aws_iam_mfa_removed.yml",
+        "aws_iam_policy_wildcards.lua", "aws_iam_trust_policy_wildcard.yml",
+        "aws_root_console_login_without_mfa.yml"}) {
     args.push_back("--rules");
-    args.push_back(std::string(TRIPLINE_SOURCE_DIR) + "/config/rules.d/" + pack + ".yml");
+    args.push_back(std::string(TRIPLINE_SOURCE_DIR) + "/config/rules.d/" + pack);
   }
   args.insert(args.end(), files.begin(), files.end());
   ReplayResult r;
@@ -85,6 +88,10 @@ std::vector<std::string> files_in(const fs::path& dir, const std::string& ext) {
 const char* kTrail = "AWS CloudTrail logging stopped, deleted or narrowed";
 const char* kAdmin = "AWS administrator policy attached to a user, group or role";
 const char* kIdentity = "AWS IAM user, access key or console password created outside automation";
+const char* kTrailAttempt = "AWS CloudTrail logging stop or delete attempted and refused";
+const char* kTrailChanged = "AWS CloudTrail trail or event selectors changed";
+const char* kTrust = "AWS role trust policy changed";
+const char* kInline = "AWS inline IAM policy written";
 
 TEST(CloudAuditDataset, InvictusAttackRunRaisesTheIamAlertsItContains) {
   if (!fs::exists(data("invictus-aws-cloudtrail/CloudTrail"))) {
@@ -92,10 +99,18 @@ TEST(CloudAuditDataset, InvictusAttackRunRaisesTheIamAlertsItContains) {
   }
   const ReplayResult r = replay_pack(files_in(data("invictus-aws-cloudtrail/CloudTrail"), ".json"));
   EXPECT_EQ(r.exit_code, 0);
-  // 2 successful DeleteTrail + 1 PutEventSelectors without management events (the failed
-  // StopLogging/DeleteTrail calls are not alerts); AdministratorAccess on a user and on a role;
-  // 4 CreateUser + 2 CreateAccessKey + 2 CreateLoginProfile by the attacker's IAM user.
-  EXPECT_EQ(r.per_title, (std::map<std::string, int>{{kTrail, 3}, {kAdmin, 2}, {kIdentity, 8}}));
+  // 2 successful DeleteTrail + 1 PutEventSelectors without management events; the 4 refused
+  // StopLogging/DeleteTrail calls and 1 refused PutEventSelectors are graded lower on their own;
+  // AdministratorAccess on a user and on a role; 4 CreateUser + 2 CreateAccessKey +
+  // 2 CreateLoginProfile by the attacker's IAM user; 2 trust policy changes to an outside
+  // account; 5 inline policies that are not star-on-star. One alert per event.
+  EXPECT_EQ(r.per_title, (std::map<std::string, int>{{kTrail, 3},
+                                                      {kTrailAttempt, 4},
+                                                      {kTrailChanged, 1},
+                                                      {kAdmin, 2},
+                                                      {kIdentity, 8},
+                                                      {kTrust, 2},
+                                                      {kInline, 5}}));
   EXPECT_EQ(r.read_only_alerts_sev3_or_above, 0);
 }
 
@@ -107,8 +122,9 @@ TEST(CloudAuditDataset, StratusDetonationsRaiseTheIamAlertsTheyContain) {
   EXPECT_EQ(r.exit_code, 0);
   // cloudtrail-stop, cloudtrail-delete, cloudtrail-event-selectors; iam-create-admin-user and
   // iam-backdoor-role attach AdministratorAccess; CreateUser, 2 CreateAccessKey,
-  // CreateLoginProfile.
-  EXPECT_EQ(r.per_title, (std::map<std::string, int>{{kTrail, 3}, {kAdmin, 2}, {kIdentity, 4}}));
+  // CreateLoginProfile; iam-backdoor-role trusts an outside account.
+  EXPECT_EQ(r.per_title,
+            (std::map<std::string, int>{{kTrail, 3}, {kAdmin, 2}, {kIdentity, 4}, {kTrust, 1}}));
   EXPECT_EQ(r.read_only_alerts_sev3_or_above, 0);
 }
 
@@ -125,9 +141,12 @@ TEST(CloudAuditDataset, PantherCompromisedRootScenariosRaiseSev0RootLogins) {
   // and CreateAccessKey (3) records all carry eventID "1" (synthetic test data), so their alerts
   // share one alert_id: the alert lifecycle's dedup lets one go out, as an alert_id-idempotent
   // sink would.
+  // The attacker also tries StopLogging (refused) and attaches IAMFullAccess.
   EXPECT_EQ(r.per_title,
             (std::map<std::string, int>{{"AWS root user console login without MFA", 8},
-                                        {kIdentity, 1}}));
+                                        {kIdentity, 1},
+                                        {kTrailAttempt, 1},
+                                        {kAdmin, 1}}));
   EXPECT_EQ(r.per_sev.at("SEV0"), 8);
   EXPECT_EQ(r.read_only_alerts_sev3_or_above, 0);
 }

@@ -139,6 +139,26 @@ std::map<std::string, int> titles(const std::vector<std::string>& alerts) {
   return out;
 }
 
+// Events (as their JSON text) that raised more than one single-event alert (group empty), with
+// the titles of those alerts.
+std::map<std::string, std::vector<std::string>> events_alerted_twice(
+    const std::vector<std::string>& alerts) {
+  std::map<std::string, std::vector<std::string>> by_event;
+  simdjson::dom::parser parser;
+  for (const std::string& line : alerts) {
+    simdjson::dom::object a, group;
+    simdjson::dom::element event;
+    std::string_view title;
+    if (parser.parse(line).get(a) != simdjson::SUCCESS) continue;
+    if (a["group"].get_object().get(group) != simdjson::SUCCESS || group.size() != 0) continue;
+    if (a["events"].at(0).get(event) != simdjson::SUCCESS) continue;
+    if (a["title"].get_string().get(title) != simdjson::SUCCESS) continue;
+    by_event[simdjson::minify(event)].emplace_back(title);
+  }
+  std::erase_if(by_event, [](const auto& e) { return e.second.size() < 2; });
+  return by_event;
+}
+
 TEST_F(SigmaPacks, DefaultPacksLintCleanAndTheirTestsPass) {
   CliRun lint = run({"rules", "lint", kPacks.string()});
   EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
@@ -158,15 +178,46 @@ TEST_F(SigmaPacks, ReplayOfCloudTrailDataRaisesSchemaConformingAlerts) {
   const std::vector<std::string> alerts = lines(r.out);
   for (const std::string& a : alerts) check_alert_schema(a);
   const auto by_title = titles(alerts);
-  // The attack simulation stops and deletes trails, creates users and keys, attaches
-  // AdministratorAccess and backdoors a role's trust policy.
-  for (const char* t : {"AWS CloudTrail logging stopped or trail deleted",
-                        "AWS IAM user created", "AWS IAM access key created",
-                        "AWS administrator policy attached", "AWS role trust policy changed",
-                        "AWS inline IAM policy written"}) {
+  // The attack simulation stops and deletes trails (and is refused doing so), creates users and
+  // keys, attaches AdministratorAccess, backdoors a role's trust policy and writes inline policies.
+  for (const char* t : {"AWS CloudTrail logging stopped, deleted or narrowed",
+                        "AWS CloudTrail logging stop or delete attempted and refused",
+                        "AWS IAM user, access key or console password created outside automation",
+                        "AWS administrator policy attached to a user, group or role",
+                        "AWS role trust policy changed", "AWS inline IAM policy written"}) {
     EXPECT_GT(by_title.count(t) ? by_title.at(t) : 0, 0) << t << "\n" << r.out.substr(0, 2000);
   }
   EXPECT_EQ(by_title.count("AWS root account console login"), 0u);
+}
+
+// The generic packs and the IAM drift packs overlap in what they watch; each CloudTrail event
+// must still raise at most one single-event alert, graded by the most specific rule.
+TEST_F(SigmaPacks, NoCloudTrailEventRaisesTwoSingleEventAlerts) {
+  // Plus four policy writes (star-on-star inline and managed, iam:* inline, a narrow inline one)
+  // that two packs read.
+  std::vector<std::string> args = {
+      "replay", "--rules", kPacks.string(),
+      std::string(TRIPLINE_FIXTURES_DIR) + "/cloudtrail/policy_writes.jsonl"};
+  for (const char* dir : {"invictus-aws-cloudtrail/CloudTrail", "stratus-detonation-logs",
+                          "panther-test-events", "otrf-aws"}) {
+    if (!fs::exists(kData / dir)) GTEST_SKIP() << "no CloudTrail data at " << kData / dir;
+    for (const auto& e : fs::directory_iterator(kData / dir)) {
+      const std::string name = e.path().filename().string();
+      // Panther's folder holds GCP and Kubernetes events too.
+      const bool cloudtrail = std::string(dir) == "panther-test-events"
+                                  ? name.find("cloudtrail") != std::string::npos
+                                  : e.path().extension() == ".json";
+      if (cloudtrail) args.push_back(e.path().string());
+    }
+  }
+  CliRun r = run(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> alerts = lines(r.out);
+  EXPECT_GT(alerts.size(), 40u);
+  for (const auto& [event, titles] : events_alerted_twice(alerts)) {
+    ADD_FAILURE() << "event " << event.substr(0, 300) << " raised " << titles.size() << " alerts, first "
+                  << titles[0] << " and " << titles[1];
+  }
 }
 
 TEST_F(SigmaPacks, ReplayOfSshdLogRaisesFailedLoginAndInvalidUserAlerts) {
