@@ -31,7 +31,13 @@ std::optional<Sev> parse_sev(std::string_view s) {
 }
 
 std::string Alert::to_json() const {
-  JsonWriter w;
+  std::string out;
+  append_json(out);
+  return out;
+}
+
+void Alert::append_json(std::string& out) const {
+  JsonWriter w(std::move(out));
   w.begin_object();
   w.key("alert_id").value(alert_id);
   w.key("rule_id").value(rule_id);
@@ -68,7 +74,7 @@ std::string Alert::to_json() const {
     write_pairs(w, enrichment);
   }
   w.end_object();
-  return w.take();
+  out = w.take();
 }
 
 std::string render_event_json(const Event& event) {

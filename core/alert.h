@@ -38,6 +38,8 @@ struct Alert {
   std::vector<std::pair<std::string, std::string>> enrichment;
 
   std::string to_json() const;
+  // Appends to_json() to `out` (output loops reuse one buffer).
+  void append_json(std::string& out) const;
 };
 
 // Builds the parts of an alert every rule kind shares from the event that triggered it: host,

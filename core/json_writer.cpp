@@ -1,22 +1,46 @@
 #include "core/json_writer.h"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 
 #include "core/utf8.h"
 
 namespace tripline {
+namespace {
+
+// Bytes that can be copied as they are: printable ASCII other than '"' and '\\'. Strings are
+// mostly runs of these, appended in one piece.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x7F; ++c) t[static_cast<size_t>(c)] = c != '"' && c != '\\';
+  return t;
+}();
+
+}  // namespace
+
 void JsonWriter::append_escaped(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
+  const char* const data = s.data();
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    while (run < n && kPlain[static_cast<unsigned char>(data[run])]) ++run;
+    if (run != i) {
+      out.append(data + i, run - i);
+      i = run;
+      if (i == n) break;
+    }
+    const auto c = static_cast<unsigned char>(data[i]);
     if (c >= 0x80) {
       const size_t len = utf8_sequence_length(s, i);
       if (len == 0) {
         out += "\xEF\xBF\xBD";
         ++i;
       } else {
-        out.append(s.substr(i, len));
+        out.append(data + i, len);
         i += len;
       }
       continue;
@@ -29,14 +53,11 @@ void JsonWriter::append_escaped(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(esc, sizeof esc);
+      }
     }
     ++i;
   }
