@@ -108,6 +108,13 @@ std::string render_event_json(const Event& event) {
   return w.take();
 }
 
+std::shared_ptr<const std::string> shared_event_json(const Event& event) {
+  if (auto cached = event.cached_rendering()) return cached;
+  auto rendered = std::make_shared<const std::string>(render_event_json(event));
+  event.cache_rendering(rendered);
+  return rendered;
+}
+
 std::string event_identity(const Event& event) {
   for (const char* id_field : {"eventID", "auditID", "insertId"}) {
     if (event.body() != Event::Body::kJson) break;
@@ -142,7 +149,7 @@ Alert alert_from_event(const Event& event, std::string rule_id) {
   a.logsource = event.logsource();
   a.trace_id = extract_trace_id(event);
   if (event.input()) a.enrichment = event.input()->static_fields;
-  a.events.push_back(render_event_json(event));
+  a.events.push_back(*shared_event_json(event));
   return a;
 }
 

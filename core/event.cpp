@@ -76,6 +76,7 @@ void Event::replace_raw(std::string_view raw) {
   serial_ = next_serial++;
   fields_.clear();
   json_error_ = false;
+  rendered_.reset();
 }
 
 std::string_view Event::source() const {
@@ -166,6 +167,7 @@ std::string_view Event::text(std::string_view dotted) const {
 }
 
 void Event::set_field(std::string name, FieldValue value) {
+  rendered_.reset();
   for (CachedField& f : fields_) {
     if (f.name == name) {
       f.value = std::move(value);

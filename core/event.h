@@ -49,7 +49,10 @@ class Event {
   // Replaces the raw bytes (a parser repairing invalid UTF-8); drops every cached field.
   void replace_raw(std::string_view raw);
   Body body() const { return body_; }
-  void set_body(Body body) { body_ = body; }
+  void set_body(Body body) {
+    body_ = body;
+    rendered_.reset();
+  }
 
   // Field lookup by dotted path: parser-set fields first, then the JSON body, then the input's
   // static fields. Returns nullptr when absent.
@@ -89,6 +92,17 @@ class Event {
   // Reads one JSON field without caching (used by parsers before rules run).
   bool read_json_field(const FieldPath& path, FieldValue& out) const;
 
+  // The event rendered as JSON (render_event_json in core/alert.h), shared by every alert and
+  // correlation window that carries this event; null until stored, and again whenever the raw
+  // bytes, the body kind, a parsed field or the JSON error state change.
+  std::shared_ptr<const std::string> cached_rendering() const {
+    return rendered_error_ == json_error_ ? rendered_ : nullptr;
+  }
+  void cache_rendering(std::shared_ptr<const std::string> json) const {
+    rendered_ = std::move(json);
+    rendered_error_ = json_error_;
+  }
+
  private:
   struct CachedField {
     std::string name;
@@ -109,6 +123,8 @@ class Event {
   InputPosition position_;
   // A deque: references returned by find() stay valid while later lookups add fields.
   mutable std::deque<CachedField> fields_;
+  mutable std::shared_ptr<const std::string> rendered_;
+  mutable bool rendered_error_ = false;
 };
 
 }  // namespace tripline

@@ -138,7 +138,6 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
     GroupValues values;
     matches_since_sweep_.fetch_add(1, std::memory_order_relaxed);
     const uint32_t weight = repeat_weight(event);
-    std::string rendered;
     for (const auto& [ci, si] : targets) {
       const CompiledCorrelation& c = *set_->correlations[ci];
       const Slot& slot = c.slots[si];
@@ -163,7 +162,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
           values.emplace_back(std::nullopt);
         }
       }
-      add(ci, encode_group_key(values), std::move(entry), &event, &rendered, event.host(),
+      add(ci, encode_group_key(values), std::move(entry), &event, true, event.host(),
           event.source(), alerts);
     }
   } catch (...) {
@@ -172,7 +171,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
 }
 
 void CorrelationEngine::add(size_t ci, const std::string& key, Entry entry, const Event* event,
-                            std::string* rendered, std::string_view host,
+                            bool render, std::string_view host,
                             std::string_view source, std::vector<Alert>& alerts) {
   const CompiledCorrelation& c = *set_->correlations[ci];
   const int64_t clock = clock_ms_.load(std::memory_order_relaxed);
@@ -193,9 +192,8 @@ void CorrelationEngine::add(size_t ci, const std::string& key, Entry entry, cons
     } else if (entry.end_ms <= g.closed_until) {
       return !g.entries.empty() || g.window_start != kNoTime;  // its window was judged already
     }
-    if (event && rendered && entry.events.empty() && g.events_held() < cap) {
-      if (rendered->empty()) *rendered = render_event_json(*event);
-      entry.events.push_back(*rendered);
+    if (event && render && entry.events.empty() && g.events_held() < cap) {
+      entry.events.push_back(shared_event_json(*event));
     }
     size_t dropped = 0;
     const size_t p = insert_entry(c, g, std::move(entry), &dropped);
@@ -243,7 +241,8 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
     }
     a.count = p.fire.count;
     a.tags = c.tags;
-    a.events = p.fire.events;
+    a.events.reserve(p.fire.events.size());
+    for (const EventJson& e : p.fire.events) a.events.push_back(*e);
     a.runbook = c.runbook;
     if (event) {
       a.trace_id = extract_trace_id(*event);
@@ -280,7 +279,7 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
     entry.slot = static_cast<uint32_t>(si);
     entry.count = static_cast<uint32_t>(std::min<uint64_t>(p.fire.count, UINT32_MAX));
     entry.events = p.fire.events;
-    add(ui, encode_group_key(up_values), std::move(entry), event, nullptr, p.host, p.source,
+    add(ui, encode_group_key(up_values), std::move(entry), event, false, p.host, p.source,
         alerts);
   }
 }

@@ -79,7 +79,7 @@ Fire make_fire(const CompiledCorrelation& c, const GroupState& g, int64_t lo, do
     if (!inside(e, lo, f.window_end)) continue;
     f.count += e.count;
     f.time = std::max(f.time, e.end_ms);
-    for (const std::string& ev : e.events) {
+    for (const EventJson& ev : e.events) {
       if (f.events.size() < alert_events) f.events.push_back(ev);
     }
   }
