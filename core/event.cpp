@@ -132,10 +132,21 @@ bool Event::read_json_field(const FieldPath& path, FieldValue& out) const {
   return false;
 }
 
+bool Event::has_static_field(std::string_view dotted) const {
+  if (!input_) return false;
+  for (const auto& [name, v] : input_->static_fields) {
+    if (name == dotted) return true;
+  }
+  return false;
+}
+
 const FieldValue* Event::lookup(std::string_view dotted, const FieldPath* path) const {
   for (const CachedField& f : fields_) {
     if (f.name == dotted) return f.value.present() ? &f.value : nullptr;
   }
+  // A text event has no body to read: a field its parser did not set is looked for among the
+  // static fields only, and a miss is not worth a cache entry (an allocation per lookup).
+  if (body_ != Body::kJson && !has_static_field(dotted)) return nullptr;
   FieldValue value;
   if (body_ == Body::kJson) {
     if (path) {

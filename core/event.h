@@ -110,6 +110,7 @@ class Event {
     bool parsed;  // set by a parser (vs. cached from the JSON body)
   };
   const FieldValue* lookup(std::string_view dotted, const FieldPath* path) const;
+  bool has_static_field(std::string_view dotted) const;
 
   std::shared_ptr<const InputInfo> input_;
   std::string raw_;  // holds simdjson's padding after raw_size_ bytes
