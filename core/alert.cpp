@@ -95,14 +95,16 @@ std::string render_event_json(const Event& event) {
   }
   // ECS layout: the line as read in event.original, the parser's fields beside it, and the line
   // as `message` too unless the parser extracted the message part itself.
-  JsonWriter w;
+  std::string out;
+  out.reserve(event.raw().size() * 3 + 256);
+  JsonWriter w(std::move(out));
   w.begin_object();
   w.key("event.original").value(event.raw());
   bool has_message = false;
-  for (const auto& [name, value] : event.parsed_fields()) {
-    w.key(name).value(value->text);
+  event.for_each_parsed_field([&](std::string_view name, const FieldValue& value) {
+    w.key(name).value(value.text);
     has_message = has_message || name == "message";
-  }
+  });
   if (!has_message) w.key("message").value(event.raw());
   w.end_object();
   return w.take();

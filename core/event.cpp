@@ -189,11 +189,11 @@ void Event::set_field(std::string name, FieldValue value) {
   fields_.push_back({std::move(name), std::move(value), true});
 }
 
-std::vector<std::pair<std::string, const FieldValue*>> Event::parsed_fields() const {
-  std::vector<std::pair<std::string, const FieldValue*>> out;
-  for (const CachedField& f : fields_) {
-    if (f.parsed && f.value.present()) out.emplace_back(f.name, &f.value);
-  }
+std::vector<std::pair<std::string_view, const FieldValue*>> Event::parsed_fields() const {
+  std::vector<std::pair<std::string_view, const FieldValue*>> out;
+  for_each_parsed_field([&](std::string_view name, const FieldValue& v) {
+    out.emplace_back(name, &v);
+  });
   return out;
 }
 

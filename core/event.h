@@ -66,8 +66,16 @@ class Event {
   void set_field(std::string name, std::string text) {
     set_field(std::move(name), FieldValue::string(std::move(text)));
   }
-  // Fields a parser set, in the order it set them (used when rendering text events).
-  std::vector<std::pair<std::string, const FieldValue*>> parsed_fields() const;
+  // Fields a parser set, in the order it set them (used when rendering text events). The names
+  // stay valid as long as the event.
+  std::vector<std::pair<std::string_view, const FieldValue*>> parsed_fields() const;
+  // The same without building a list: fn(std::string_view name, const FieldValue& value).
+  template <class Fn>
+  void for_each_parsed_field(Fn&& fn) const {
+    for (const CachedField& f : fields_) {
+      if (f.parsed && f.value.present()) fn(std::string_view(f.name), f.value);
+    }
+  }
 
   // True when the JSON body could not be read where a field was asked for.
   bool json_error() const { return json_error_; }
