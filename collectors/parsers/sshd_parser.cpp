@@ -5,6 +5,7 @@
 #include "collectors/parsers/net_address.h"
 #include "collectors/parsers/pam_message.h"
 #include "collectors/parsers/re2_match.h"
+#include "collectors/parsers/sshd_fast_match.h"
 
 namespace tripline {
 namespace {
@@ -14,15 +15,12 @@ namespace {
 // the address is the one sshd wrote, not one an attacker put in the name they typed: sshd logs
 // names as sent ("Failed password for invalid user x from 10.0.0.1 port 1 ssh2 from <real> ...").
 struct SshdPatterns {
-  RE2 failed{R"(Failed (\S+) for (invalid user |illegal user )?(.*?) from (\S+)(?: port (\d+))?)"
-             R"((?: (ssh\d?))?(?:: (.*))?)",
-             line_pattern_options()};
-  RE2 accepted{R"(Accepted (\S+) for (.*?) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?)",
-               line_pattern_options()};
+  // Failed, Accepted and Invalid user lines usually take sshd_fast_match.h's exact fast path.
+  RE2 failed{kSshdFailedPattern, line_pattern_options()};
+  RE2 accepted{kSshdAcceptedPattern, line_pattern_options()};
   RE2 postponed{R"(Postponed (\S+) for (invalid user )?(.*?) from (\S+) port (\d+)(?: (ssh\d?))?)",
                 line_pattern_options()};
-  RE2 invalid_user{R"((?:Invalid|Illegal) user (.*?) from (\S+)(?: port (\d+))?)",
-                   line_pattern_options()};
+  RE2 invalid_user{kSshdInvalidUserPattern, line_pattern_options()};
   RE2 userauth_request{R"(input_userauth_request: (?:invalid|illegal) user (.*))",
                        line_pattern_options()};
   RE2 user_not_allowed_from{R"(User (.*?) from (\S+) not allowed because (.+))",
@@ -198,9 +196,21 @@ void set_connection_end(Event& event, std::string_view base, std::string_view qu
   set_result(event, action, before_auth ? "failure" : nullptr);
 }
 
+// A whole-text match of `re`, through its exact fast path when that decides.
+template <int N>
+bool full_match(ReGroups<N>& g, const RE2& re, std::string_view m,
+                bool (*fast)(std::string_view, FastGroups&)) {
+  FastGroups f;
+  if (fast(m, f)) {
+    g.assign(f.group);
+    return true;
+  }
+  return g.full_match(re, m);
+}
+
 bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
   ReGroups<7> g;
-  if (m.starts_with("Failed ") && g.full_match(p.failed, m)) {
+  if (m.starts_with("Failed ") && full_match(g, p.failed, m, fast_match_failed)) {
     set_result(event, "failed_" + std::string(method_action(g[1])), "failure");
     set_str(event, "sshd.auth_method", g[1]);
     if (g.matched(2)) mark_invalid_user(event);
@@ -209,7 +219,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     if (g[1] == "publickey") set_key_info(event, g[7]);
     return true;
   }
-  if (m.starts_with("Accepted ") && g.full_match(p.accepted, m)) {
+  if (m.starts_with("Accepted ") && full_match(g, p.accepted, m, fast_match_accepted)) {
     set_result(event, "accepted_" + std::string(method_action(g[1])), "success");
     set_str(event, "sshd.auth_method", g[1]);
     set_user(event, g[2]);
@@ -226,7 +236,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     return true;
   }
   if ((m.starts_with("Invalid user ") || m.starts_with("Illegal user ")) &&
-      g.full_match(p.invalid_user, m)) {
+      full_match(g, p.invalid_user, m, fast_match_invalid_user)) {
     set_result(event, "invalid_user", "failure");
     mark_invalid_user(event);
     set_user(event, g[1]);
