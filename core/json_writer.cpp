@@ -2,7 +2,9 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "core/utf8.h"
 
@@ -17,6 +19,20 @@ constexpr std::array<bool, 256> kPlain = [] {
   return t;
 }();
 
+// Whether all 8 bytes at p are plain (kPlain), tested on one word at a time: no byte below
+// 0x20, none with the high bit set, and none equal to '"', '\\' or 0x7F.
+bool plain_word(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  const auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const uint64_t below_space = (x - 0x20 * kOnes) & ~x & kHigh;
+  const uint64_t special = has_zero(x ^ ('"' * kOnes)) | has_zero(x ^ ('\\' * kOnes)) |
+                           has_zero(x ^ (0x7F * kOnes));
+  return ((x & kHigh) | below_space | special) == 0;
+}
+
 }  // namespace
 
 void JsonWriter::append_escaped(std::string& out, std::string_view s) {
@@ -27,6 +43,7 @@ void JsonWriter::append_escaped(std::string& out, std::string_view s) {
   size_t i = 0;
   while (i < n) {
     size_t run = i;
+    while (run + 8 <= n && plain_word(data + run)) run += 8;
     while (run < n && kPlain[static_cast<unsigned char>(data[run])]) ++run;
     if (run != i) {
       out.append(data + i, run - i);
