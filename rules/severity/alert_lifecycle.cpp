@@ -119,7 +119,7 @@ bool AlertLifecycle::duplicate(const Alert& alert) {
     const bool over = s.ids.size() > dedup_max_per_shard_;
     if (!expired && !over) break;
     if (o.id->second.seq == o.seq) {
-      s.ids.erase(o.id->first);
+      s.ids.erase(s.ids.find(o.id->first));
       m.dedup_keys().Decrement();
       if (!expired) m.evictions("dedup").Increment();
     }
