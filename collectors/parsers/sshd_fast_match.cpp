@@ -172,4 +172,51 @@ bool fast_match_invalid_user(std::string_view m, FastGroups& out) {
   return true;
 }
 
+bool fast_match_user_ending(std::string_view m, std::string_view prefix, FastGroups& out) {
+  if (!only_space_whitespace(m) || !m.starts_with(prefix)) return false;
+  // The qualifier is fixed by how the text goes on (no alternative is a prefix of another
+  // followed by a space).
+  std::string_view qualifier;
+  for (std::string_view q : {std::string_view("authenticating user"),
+                             std::string_view("invalid user"), std::string_view("user")}) {
+    if (m.substr(prefix.size()).starts_with(q) && m.size() > prefix.size() + q.size() &&
+        m[prefix.size() + q.size()] == ' ') {
+      qualifier = m.substr(prefix.size(), q.size());
+      break;
+    }
+  }
+  if (qualifier.empty()) return false;
+  // Anchored at the end: " port " and digits close the text, the address is the token before
+  // them, and the greedy name is everything between the qualifier and that token. Each split is
+  // the only one possible, so greedy or lazy makes no difference.
+  size_t digits = m.size();
+  while (digits > 0 && is_digit(m[digits - 1])) --digits;
+  if (digits == m.size() || !m.substr(0, digits).ends_with(" port ")) return false;
+  const size_t addr_end = digits - 6;
+  size_t addr = addr_end;
+  while (addr > 0 && m[addr - 1] != ' ') --addr;
+  const size_t name = prefix.size() + qualifier.size() + 1;
+  if (addr == addr_end || addr == 0 || addr - 1 < name) return false;
+  out = {};
+  out.group[0] = m;
+  out.group[1] = qualifier;
+  out.group[2] = m.substr(name, addr - 1 - name);
+  out.group[3] = m.substr(addr, addr_end - addr);
+  out.group[4] = m.substr(digits);
+  return true;
+}
+
+bool fast_match_key_info(std::string_view m, FastGroups& out) {
+  if (!only_space_whitespace(m)) return false;
+  const size_t space = m.find(' ');
+  if (space == 0 || space == std::string_view::npos) return false;
+  const size_t end = token_end(m, space + 1);
+  if (end == space + 1) return false;
+  out = {};
+  out.group[0] = m;
+  out.group[1] = m.substr(0, space);
+  out.group[2] = m.substr(space + 1, end - space - 1);
+  return true;
+}
+
 }  // namespace tripline

@@ -15,6 +15,13 @@ inline constexpr std::string_view kSshdAcceptedPattern =
 inline constexpr std::string_view kSshdInvalidUserPattern =
     R"((?:Invalid|Illegal) user (.*?) from (\S+)(?: port (\d+))?)";
 
+// "<what> (authenticating user|invalid user|user) NAME ADDR port N", where <what> is one of
+// "Disconnected from ", "Connection closed by ", "Connection reset by ".
+inline constexpr std::string_view kSshdUserEndingPattern =
+    R"((authenticating user|invalid user|user) (.*) (\S+) port (\d+))";
+// The key type and fingerprint after "Accepted publickey ... ssh2: ".
+inline constexpr std::string_view kSshdKeyInfoPattern = R"((\S+) (\S+).*)";
+
 // Submatches as RE2 reports them: group i is unset (null data) when it took no part.
 struct FastGroups {
   std::array<std::string_view, 8> group{};
@@ -28,5 +35,8 @@ struct FastGroups {
 bool fast_match_failed(std::string_view m, FastGroups& out);
 bool fast_match_accepted(std::string_view m, FastGroups& out);
 bool fast_match_invalid_user(std::string_view m, FastGroups& out);
+// `prefix` + kSshdUserEndingPattern.
+bool fast_match_user_ending(std::string_view m, std::string_view prefix, FastGroups& out);
+bool fast_match_key_info(std::string_view m, FastGroups& out);
 
 }  // namespace tripline

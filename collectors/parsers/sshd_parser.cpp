@@ -42,16 +42,13 @@ struct SshdPatterns {
                     line_pattern_options()};
   // "<what> [authenticating user|invalid user|user NAME ]ADDR port N": the name may hold spaces
   // and addresses, so the address is the last token before the final " port N".
-  RE2 disconnected_user{R"(Disconnected from (authenticating user|invalid user|user) (.*) (\S+) )"
-                        R"(port (\d+))",
+  RE2 disconnected_user{"Disconnected from " + std::string(kSshdUserEndingPattern),
                         line_pattern_options()};
   RE2 disconnected{R"(Disconnected from (\S+)(?: port (\d+))?)", line_pattern_options()};
-  RE2 closed_user{R"(Connection closed by (authenticating user|invalid user|user) (.*) (\S+) )"
-                  R"(port (\d+))",
+  RE2 closed_user{"Connection closed by " + std::string(kSshdUserEndingPattern),
                   line_pattern_options()};
   RE2 closed{R"(Connection closed by (\S+)(?: port (\d+))?)", line_pattern_options()};
-  RE2 reset_user{R"(Connection reset by (authenticating user|invalid user|user) (.*) (\S+) )"
-                 R"(port (\d+))",
+  RE2 reset_user{"Connection reset by " + std::string(kSshdUserEndingPattern),
                  line_pattern_options()};
   RE2 reset{R"(Connection reset by (\S+)(?: port (\d+))?)", line_pattern_options()};
   RE2 received_disconnect{R"(Received disconnect from (\S+)(?: port (\d+))?: ?(\d+): ?(.*))",
@@ -78,7 +75,7 @@ struct SshdPatterns {
   RE2 address_maps{R"(Address (\S+) maps to (\S+), but this does not map back to the address.*)",
                    line_pattern_options()};
   RE2 listening{R"(Server listening on (\S+) port (\d+)\.?)", line_pattern_options()};
-  RE2 key_info{R"((\S+) (\S+).*)", line_pattern_options()};
+  RE2 key_info{kSshdKeyInfoPattern, line_pattern_options()};
 };
 
 const SshdPatterns& patterns() {
@@ -177,9 +174,21 @@ std::string_view method_action(std::string_view method) {
   return "other";
 }
 
+// A whole-text match of `re`, through its exact fast path when that decides.
+template <int N>
+bool full_match(ReGroups<N>& g, const RE2& re, std::string_view m,
+                bool (*fast)(std::string_view, FastGroups&)) {
+  FastGroups f;
+  if (fast(m, f)) {
+    g.assign(f.group);
+    return true;
+  }
+  return g.full_match(re, m);
+}
+
 void set_key_info(Event& event, std::string_view info) {
   ReGroups<2> k;
-  if (info.empty() || !k.full_match(patterns().key_info, info)) return;
+  if (info.empty() || !full_match(k, patterns().key_info, info, fast_match_key_info)) return;
   set_str(event, "sshd.key_type", k[1]);
   set_str(event, "sshd.key_fingerprint", k[2]);
 }
@@ -194,18 +203,6 @@ void set_connection_end(Event& event, std::string_view base, std::string_view qu
   std::string action(base);
   if (before_auth) action += "_preauth";
   set_result(event, action, before_auth ? "failure" : nullptr);
-}
-
-// A whole-text match of `re`, through its exact fast path when that decides.
-template <int N>
-bool full_match(ReGroups<N>& g, const RE2& re, std::string_view m,
-                bool (*fast)(std::string_view, FastGroups&)) {
-  FastGroups f;
-  if (fast(m, f)) {
-    g.assign(f.group);
-    return true;
-  }
-  return g.full_match(re, m);
 }
 
 bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
@@ -323,7 +320,14 @@ bool parse_connection(const SshdPatterns& p, const Message& msg, Event& event) {
   };
   for (const Ending& e : endings) {
     if (!m.starts_with(e.prefix)) continue;
-    if (g.full_match(e.with_user, m)) {
+    FastGroups f;
+    bool with_user = fast_match_user_ending(m, e.prefix, f);
+    if (with_user) {
+      g.assign(f.group);
+    } else {
+      with_user = g.full_match(e.with_user, m);
+    }
+    if (with_user) {
       set_connection_end(event, e.action, g[1], msg.preauth);
       set_user(event, g[2]);
       set_peer(event, g[3], g[4]);

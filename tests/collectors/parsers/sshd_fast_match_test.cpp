@@ -41,7 +41,8 @@ void expect_same_as_re2(const RE2& re, FastFn fast, const std::string& m, Counts
 
 // Lines assembled from the pieces these messages are made of, including the awkward ones: names
 // holding " from ", addresses ending in ':', ports without digits, tabs, trailing junk.
-std::vector<std::string> generated_lines(std::string_view head, size_t n) {
+std::vector<std::string> generated_lines(std::string_view head, size_t n,
+                                         const std::vector<std::string>& starts) {
   static const std::vector<std::string> pieces = {
       " for ",      "invalid user ", "illegal user ", " from ", "from",   " port ", "port",
       "22",         "52144",         " ssh2",         " ssh",   "ssh1",   ": ",     ":",
@@ -52,8 +53,6 @@ std::vector<std::string> generated_lines(std::string_view head, size_t n) {
       " from 192.0.2.1 port 1 ssh2: RSA SHA256:x"};
   // Half the lines start the way real ones do ("Failed password for "), so the parts after the
   // method are what varies.
-  static const std::vector<std::string> starts = {"password for ", "publickey for ", "none for ",
-                                                  "x:y for ", "password for invalid user ", ""};
   std::mt19937 rng(4242);
   std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
   std::uniform_int_distribution<size_t> pick_start(0, starts.size() - 1);
@@ -61,7 +60,7 @@ std::vector<std::string> generated_lines(std::string_view head, size_t n) {
   std::vector<std::string> out;
   for (size_t i = 0; i < n; ++i) {
     std::string line(head);
-    if (i % 2 == 0 && !head.ends_with("user ")) line += starts[pick_start(rng)];
+    if (i % 2 == 0) line += starts[pick_start(rng)];
     const int k = len(rng);
     for (int j = 0; j < k; ++j) line += pieces[pick(rng)];
     out.push_back(std::move(line));
@@ -93,31 +92,81 @@ std::vector<std::string> typical_lines(std::string_view head) {
           h + "admin from 203.0.113.7 port 22 ssh2"};
 }
 
+std::vector<std::string> user_ending_lines(std::string_view head) {
+  const std::string h(head);
+  return {h + "authenticating user test 162.149.221.7 port 61237",
+          h + "invalid user a b 1.2.3.4 port 22",
+          h + "user alice 10.0.0.1 port 22",
+          h + "user  1.2.3.4 port 22",
+          h + "user 1.2.3.4 port 22",
+          h + "user x 1.2.3.4 port",
+          h + "user x y port 22 port 23",
+          h + "user x 1.2.3.4 port 22 ",
+          h + "username x 1.2.3.4 port 2",
+          h + "authenticating user a 1.2.3.4 port 1 2.3.4.5 port 2"};
+}
+
+std::vector<std::string> key_info_lines(std::string_view) {
+  return {"RSA SHA256:3q2+7w", "ED25519 SHA256:AbCdEf trailing words", "RSA", " RSA x",
+          "RSA  x", "RSA x ", "RSA\tx", "a b"};
+}
+
+const std::vector<std::string> kMethodStarts = {"password for ", "publickey for ", "none for ",
+                                                "x:y for ", "password for invalid user ", ""};
+const std::vector<std::string> kQualifierStarts = {"authenticating user ", "invalid user ",
+                                                   "user ", "user", ""};
+
 struct Case {
-  std::string_view pattern;
+  std::string pattern;
   FastFn fast;
   std::vector<std::string_view> heads;
+  std::vector<std::string> (*typical)(std::string_view);
+  const std::vector<std::string>* starts;
+  size_t min_typical;
 };
 
 TEST(SshdFastMatchTest, AgreesWithRe2OnEveryLineItDecides) {
+  const auto ending = [](std::string_view prefix) {
+    return std::string(prefix) + std::string(kSshdUserEndingPattern);
+  };
   const Case cases[] = {
-      {kSshdFailedPattern, fast_match_failed, {"Failed "}},
-      {kSshdAcceptedPattern, fast_match_accepted, {"Accepted "}},
-      {kSshdInvalidUserPattern, fast_match_invalid_user, {"Invalid user ", "Illegal user "}},
+      {std::string(kSshdFailedPattern), fast_match_failed, {"Failed "}, typical_lines,
+       &kMethodStarts, 4},
+      {std::string(kSshdAcceptedPattern), fast_match_accepted, {"Accepted "}, typical_lines,
+       &kMethodStarts, 4},
+      {std::string(kSshdInvalidUserPattern), fast_match_invalid_user,
+       {"Invalid user ", "Illegal user "}, typical_lines, &kQualifierStarts, 4},
+      {ending("Disconnected from "),
+       [](std::string_view m, FastGroups& f) {
+         return fast_match_user_ending(m, "Disconnected from ", f);
+       },
+       {"Disconnected from "}, user_ending_lines, &kQualifierStarts, 5},
+      {ending("Connection closed by "),
+       [](std::string_view m, FastGroups& f) {
+         return fast_match_user_ending(m, "Connection closed by ", f);
+       },
+       {"Connection closed by "}, user_ending_lines, &kQualifierStarts, 5},
+      {ending("Connection reset by "),
+       [](std::string_view m, FastGroups& f) {
+         return fast_match_user_ending(m, "Connection reset by ", f);
+       },
+       {"Connection reset by "}, user_ending_lines, &kQualifierStarts, 5},
+      {std::string(kSshdKeyInfoPattern), fast_match_key_info, {""}, key_info_lines,
+       &kMethodStarts, 4},
   };
   for (const Case& c : cases) {
     const RE2 re(c.pattern, line_pattern_options());
     ASSERT_TRUE(re.ok()) << c.pattern;
     for (std::string_view head : c.heads) {
       Counts typical;
-      for (const std::string& m : typical_lines(head)) expect_same_as_re2(re, c.fast, m, typical);
+      for (const std::string& m : c.typical(head)) expect_same_as_re2(re, c.fast, m, typical);
       // The usual lines are decided here, not handed to RE2.
-      EXPECT_GE(typical.decided, 4u) << head;
+      EXPECT_GE(typical.decided, c.min_typical) << c.pattern << " " << head;
       Counts random;
-      for (const std::string& m : generated_lines(head, 60000)) {
+      for (const std::string& m : generated_lines(head, 60000, *c.starts)) {
         expect_same_as_re2(re, c.fast, m, random);
       }
-      EXPECT_GT(random.decided, 100u) << head;
+      EXPECT_GT(random.decided, 100u) << c.pattern << " " << head;
       if (HasFailure()) return;
     }
   }
