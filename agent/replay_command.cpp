@@ -36,22 +36,34 @@ uint64_t file_size(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
 
-void print_alerts(std::vector<Alert>& alerts, ReplayStats& stats) {
-  if (alerts.empty()) return;
-  std::string out;
-  for (const Alert& a : alerts) {
-    out += a.to_json();
-    out.push_back('\n');
+// Alert lines collect here and go out in large writes: a write per alert cost more than
+// rendering it. Flushed past kFlushBytes, before progress and error output, and at the end.
+struct AlertOutput {
+  static constexpr size_t kFlushBytes = 256 * 1024;
+  std::string buffer;
+
+  void flush() {
+    if (buffer.empty()) return;
+    write_all(STDOUT_FILENO, buffer);
+    buffer.clear();
   }
-  write_all(STDOUT_FILENO, out);
+};
+
+void print_alerts(std::vector<Alert>& alerts, AlertOutput& output, ReplayStats& stats) {
+  if (alerts.empty()) return;
+  for (const Alert& a : alerts) {
+    a.append_json(output.buffer);
+    output.buffer.push_back('\n');
+  }
   stats.alerts += alerts.size();
   alerts.clear();
+  if (output.buffer.size() >= AlertOutput::kFlushBytes) output.flush();
 }
 
 // Evaluates every record of one file. Windowed rules advance on event time, so an archive gives
 // the same alerts as live tailing did.
 bool replay_file(const std::string& path, const ReplayOptions& options, Matcher& matcher,
-                 ProgressBar& progress, ReplayStats& stats) {
+                 ProgressBar& progress, AlertOutput& output, ReplayStats& stats) {
   std::string error;
   auto reader = RecordReader::open(path, error);
   if (!reader) {
@@ -91,10 +103,13 @@ bool replay_file(const std::string& path, const ReplayOptions& options, Matcher&
     if (++since_advance == 4096) {
       matcher.advance(event.event_time(), alerts);
       since_advance = 0;
+      print_alerts(alerts, output, stats);
+      output.flush();
       progress.update(path, reader->compressed_bytes_read(), total, stats.events);
     }
-    print_alerts(alerts, stats);
+    print_alerts(alerts, output, stats);
   }
+  output.flush();
   stats.bytes += reader->bytes_read();
   if (!reader->error().empty()) {
     progress.clear();
@@ -134,13 +149,18 @@ int replay_command(const std::vector<std::string>& args) {
 
   ProgressBar progress(options.progress);
   ReplayStats stats;
+  AlertOutput output;
+  output.buffer.reserve(AlertOutput::kFlushBytes + 64 * 1024);
   const auto started = std::chrono::steady_clock::now();
   for (const std::string& file : options.files) {
-    if (!replay_file(file, options, *loaded.matcher, progress, stats)) ++stats.failed_files;
+    if (!replay_file(file, options, *loaded.matcher, progress, output, stats)) {
+      ++stats.failed_files;
+    }
   }
   std::vector<Alert> alerts;
   loaded.matcher->finish(alerts);
-  print_alerts(alerts, stats);
+  print_alerts(alerts, output, stats);
+  output.flush();
   progress.clear();
 
   const double seconds =

@@ -31,7 +31,13 @@ std::optional<Sev> parse_sev(std::string_view s) {
 }
 
 std::string Alert::to_json() const {
-  JsonWriter w;
+  std::string out;
+  append_json(out);
+  return out;
+}
+
+void Alert::append_json(std::string& out) const {
+  JsonWriter w(std::move(out));
   w.begin_object();
   w.key("alert_id").value(alert_id);
   w.key("rule_id").value(rule_id);
@@ -68,7 +74,7 @@ std::string Alert::to_json() const {
     write_pairs(w, enrichment);
   }
   w.end_object();
-  return w.take();
+  out = w.take();
 }
 
 std::string render_event_json(const Event& event) {
@@ -89,17 +95,26 @@ std::string render_event_json(const Event& event) {
   }
   // ECS layout: the line as read in event.original, the parser's fields beside it, and the line
   // as `message` too unless the parser extracted the message part itself.
-  JsonWriter w;
+  std::string out;
+  out.reserve(event.raw().size() * 3 + 256);
+  JsonWriter w(std::move(out));
   w.begin_object();
   w.key("event.original").value(event.raw());
   bool has_message = false;
-  for (const auto& [name, value] : event.parsed_fields()) {
-    w.key(name).value(value->text);
+  event.for_each_parsed_field([&](std::string_view name, const FieldValue& value) {
+    w.key(name).value(value.text);
     has_message = has_message || name == "message";
-  }
+  });
   if (!has_message) w.key("message").value(event.raw());
   w.end_object();
   return w.take();
+}
+
+std::shared_ptr<const std::string> shared_event_json(const Event& event) {
+  if (auto cached = event.cached_rendering()) return cached;
+  auto rendered = std::make_shared<const std::string>(render_event_json(event));
+  event.cache_rendering(rendered);
+  return rendered;
 }
 
 std::string event_identity(const Event& event) {
@@ -136,7 +151,7 @@ Alert alert_from_event(const Event& event, std::string rule_id) {
   a.logsource = event.logsource();
   a.trace_id = extract_trace_id(event);
   if (event.input()) a.enrichment = event.input()->static_fields;
-  a.events.push_back(render_event_json(event));
+  a.events.push_back(*shared_event_json(event));
   return a;
 }
 

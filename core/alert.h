@@ -1,4 +1,5 @@
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -38,6 +39,8 @@ struct Alert {
   std::vector<std::pair<std::string, std::string>> enrichment;
 
   std::string to_json() const;
+  // Appends to_json() to `out` (output loops reuse one buffer).
+  void append_json(std::string& out) const;
 };
 
 // Builds the parts of an alert every rule kind shares from the event that triggered it: host,
@@ -48,6 +51,9 @@ Alert alert_from_event(const Event& event, std::string rule_id);
 // The event as one JSON document: the original object (minified) for JSON bodies, otherwise
 // {"event.original": raw, <parsed fields>, "message": raw unless a parser set message}.
 std::string render_event_json(const Event& event);
+// The same, rendered once per event and cached on it (an event feeding a single-event alert and
+// several correlations is rendered once).
+std::shared_ptr<const std::string> shared_event_json(const Event& event);
 
 // Stable identity of an event: its eventID/auditID when it has one, else input + origin + offset.
 std::string event_identity(const Event& event);

@@ -76,6 +76,7 @@ void Event::replace_raw(std::string_view raw) {
   serial_ = next_serial++;
   fields_.clear();
   json_error_ = false;
+  rendered_.reset();
 }
 
 std::string_view Event::source() const {
@@ -131,10 +132,21 @@ bool Event::read_json_field(const FieldPath& path, FieldValue& out) const {
   return false;
 }
 
+bool Event::has_static_field(std::string_view dotted) const {
+  if (!input_) return false;
+  for (const auto& [name, v] : input_->static_fields) {
+    if (name == dotted) return true;
+  }
+  return false;
+}
+
 const FieldValue* Event::lookup(std::string_view dotted, const FieldPath* path) const {
   for (const CachedField& f : fields_) {
     if (f.name == dotted) return f.value.present() ? &f.value : nullptr;
   }
+  // A text event has no body to read: a field its parser did not set is looked for among the
+  // static fields only, and a miss is not worth a cache entry (an allocation per lookup).
+  if (body_ != Body::kJson && !has_static_field(dotted)) return nullptr;
   FieldValue value;
   if (body_ == Body::kJson) {
     if (path) {
@@ -166,6 +178,7 @@ std::string_view Event::text(std::string_view dotted) const {
 }
 
 void Event::set_field(std::string name, FieldValue value) {
+  rendered_.reset();
   for (CachedField& f : fields_) {
     if (f.name == name) {
       f.value = std::move(value);
@@ -176,11 +189,11 @@ void Event::set_field(std::string name, FieldValue value) {
   fields_.push_back({std::move(name), std::move(value), true});
 }
 
-std::vector<std::pair<std::string, const FieldValue*>> Event::parsed_fields() const {
-  std::vector<std::pair<std::string, const FieldValue*>> out;
-  for (const CachedField& f : fields_) {
-    if (f.parsed && f.value.present()) out.emplace_back(f.name, &f.value);
-  }
+std::vector<std::pair<std::string_view, const FieldValue*>> Event::parsed_fields() const {
+  std::vector<std::pair<std::string_view, const FieldValue*>> out;
+  for_each_parsed_field([&](std::string_view name, const FieldValue& v) {
+    out.emplace_back(name, &v);
+  });
   return out;
 }
 

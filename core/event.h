@@ -49,7 +49,10 @@ class Event {
   // Replaces the raw bytes (a parser repairing invalid UTF-8); drops every cached field.
   void replace_raw(std::string_view raw);
   Body body() const { return body_; }
-  void set_body(Body body) { body_ = body; }
+  void set_body(Body body) {
+    body_ = body;
+    rendered_.reset();
+  }
 
   // Field lookup by dotted path: parser-set fields first, then the JSON body, then the input's
   // static fields. Returns nullptr when absent.
@@ -63,8 +66,16 @@ class Event {
   void set_field(std::string name, std::string text) {
     set_field(std::move(name), FieldValue::string(std::move(text)));
   }
-  // Fields a parser set, in the order it set them (used when rendering text events).
-  std::vector<std::pair<std::string, const FieldValue*>> parsed_fields() const;
+  // Fields a parser set, in the order it set them (used when rendering text events). The names
+  // stay valid as long as the event.
+  std::vector<std::pair<std::string_view, const FieldValue*>> parsed_fields() const;
+  // The same without building a list: fn(std::string_view name, const FieldValue& value).
+  template <class Fn>
+  void for_each_parsed_field(Fn&& fn) const {
+    for (const CachedField& f : fields_) {
+      if (f.parsed && f.value.present()) fn(std::string_view(f.name), f.value);
+    }
+  }
 
   // True when the JSON body could not be read where a field was asked for.
   bool json_error() const { return json_error_; }
@@ -89,6 +100,17 @@ class Event {
   // Reads one JSON field without caching (used by parsers before rules run).
   bool read_json_field(const FieldPath& path, FieldValue& out) const;
 
+  // The event rendered as JSON (render_event_json in core/alert.h), shared by every alert and
+  // correlation window that carries this event; null until stored, and again whenever the raw
+  // bytes, the body kind, a parsed field or the JSON error state change.
+  std::shared_ptr<const std::string> cached_rendering() const {
+    return rendered_error_ == json_error_ ? rendered_ : nullptr;
+  }
+  void cache_rendering(std::shared_ptr<const std::string> json) const {
+    rendered_ = std::move(json);
+    rendered_error_ = json_error_;
+  }
+
  private:
   struct CachedField {
     std::string name;
@@ -96,6 +118,7 @@ class Event {
     bool parsed;  // set by a parser (vs. cached from the JSON body)
   };
   const FieldValue* lookup(std::string_view dotted, const FieldPath* path) const;
+  bool has_static_field(std::string_view dotted) const;
 
   std::shared_ptr<const InputInfo> input_;
   std::string raw_;  // holds simdjson's padding after raw_size_ bytes
@@ -109,6 +132,8 @@ class Event {
   InputPosition position_;
   // A deque: references returned by find() stay valid while later lookups add fields.
   mutable std::deque<CachedField> fields_;
+  mutable std::shared_ptr<const std::string> rendered_;
+  mutable bool rendered_error_ = false;
 };
 
 }  // namespace tripline

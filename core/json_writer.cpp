@@ -1,22 +1,63 @@
 #include "core/json_writer.h"
 
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "core/utf8.h"
 
 namespace tripline {
+namespace {
+
+// Bytes that can be copied as they are: printable ASCII other than '"' and '\\'. Strings are
+// mostly runs of these, appended in one piece.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x7F; ++c) t[static_cast<size_t>(c)] = c != '"' && c != '\\';
+  return t;
+}();
+
+// Whether all 8 bytes at p are plain (kPlain), tested on one word at a time: no byte below
+// 0x20, none with the high bit set, and none equal to '"', '\\' or 0x7F.
+bool plain_word(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  const auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const uint64_t below_space = (x - 0x20 * kOnes) & ~x & kHigh;
+  const uint64_t special = has_zero(x ^ ('"' * kOnes)) | has_zero(x ^ ('\\' * kOnes)) |
+                           has_zero(x ^ (0x7F * kOnes));
+  return ((x & kHigh) | below_space | special) == 0;
+}
+
+}  // namespace
+
 void JsonWriter::append_escaped(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
+  const char* const data = s.data();
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    while (run + 8 <= n && plain_word(data + run)) run += 8;
+    while (run < n && kPlain[static_cast<unsigned char>(data[run])]) ++run;
+    if (run != i) {
+      out.append(data + i, run - i);
+      i = run;
+      if (i == n) break;
+    }
+    const auto c = static_cast<unsigned char>(data[i]);
     if (c >= 0x80) {
       const size_t len = utf8_sequence_length(s, i);
       if (len == 0) {
         out += "\xEF\xBF\xBD";
         ++i;
       } else {
-        out.append(s.substr(i, len));
+        out.append(data + i, len);
         i += len;
       }
       continue;
@@ -29,14 +70,11 @@ void JsonWriter::append_escaped(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(esc, sizeof esc);
+      }
     }
     ++i;
   }

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace tripline {
 
@@ -10,6 +11,10 @@ namespace tripline {
 // output is always valid JSON whatever bytes an event carried.
 class JsonWriter {
  public:
+  JsonWriter() = default;
+  // Continues after what `out` already holds (one buffer for many documents); take() returns it.
+  explicit JsonWriter(std::string&& out) : out_(std::move(out)) {}
+
   JsonWriter& begin_object();
   JsonWriter& end_object();
   JsonWriter& begin_array();

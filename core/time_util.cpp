@@ -49,6 +49,35 @@ std::string format_rfc3339(TimePoint t) {
   const std::time_t tt = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&tt, &tm);
+  const int year = tm.tm_year + 1900;
+  if (year >= 0 && year <= 9999) {
+    // The common case without printf: alerts format two times each.
+    char out[24];
+    const auto put = [&](size_t at, int v, int digits) {
+      for (size_t k = static_cast<size_t>(digits); k-- > 0; v /= 10) {
+        out[at + k] = static_cast<char>('0' + v % 10);
+      }
+    };
+    put(0, year, 4);
+    out[4] = '-';
+    put(5, tm.tm_mon + 1, 2);
+    out[7] = '-';
+    put(8, tm.tm_mday, 2);
+    out[10] = 'T';
+    put(11, tm.tm_hour, 2);
+    out[13] = ':';
+    put(14, tm.tm_min, 2);
+    out[16] = ':';
+    put(17, tm.tm_sec, 2);
+    size_t n = 19;
+    if (frac != 0) {
+      out[n++] = '.';
+      put(n, static_cast<int>(frac), 3);
+      n += 3;
+    }
+    out[n++] = 'Z';
+    return std::string(out, n);
+  }
   char buf[96];
   if (frac == 0) {
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,

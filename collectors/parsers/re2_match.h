@@ -26,6 +26,14 @@ class ReGroups {
     return re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::ANCHOR_BOTH,
                     groups_.data(), n);
   }
+  // Takes submatches found without RE2 (an exact fast path): null data marks an unset group.
+  template <size_t N>
+  void assign(const std::array<std::string_view, N>& groups) {
+    groups_.fill(re2::StringPiece());
+    for (size_t i = 0; i < N && i < groups_.size(); ++i) {
+      groups_[i] = re2::StringPiece(groups[i].data(), groups[i].size());
+    }
+  }
   std::string_view operator[](int i) const { return {groups_[i].data(), groups_[i].size()}; }
   // False for an optional group that did not take part in the match.
   bool matched(int i) const { return groups_[i].data() != nullptr; }

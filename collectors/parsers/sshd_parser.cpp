@@ -5,6 +5,7 @@
 #include "collectors/parsers/net_address.h"
 #include "collectors/parsers/pam_message.h"
 #include "collectors/parsers/re2_match.h"
+#include "collectors/parsers/sshd_fast_match.h"
 
 namespace tripline {
 namespace {
@@ -14,15 +15,12 @@ namespace {
 // the address is the one sshd wrote, not one an attacker put in the name they typed: sshd logs
 // names as sent ("Failed password for invalid user x from 10.0.0.1 port 1 ssh2 from <real> ...").
 struct SshdPatterns {
-  RE2 failed{R"(Failed (\S+) for (invalid user |illegal user )?(.*?) from (\S+)(?: port (\d+))?)"
-             R"((?: (ssh\d?))?(?:: (.*))?)",
-             line_pattern_options()};
-  RE2 accepted{R"(Accepted (\S+) for (.*?) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?)",
-               line_pattern_options()};
+  // Failed, Accepted and Invalid user lines usually take sshd_fast_match.h's exact fast path.
+  RE2 failed{kSshdFailedPattern, line_pattern_options()};
+  RE2 accepted{kSshdAcceptedPattern, line_pattern_options()};
   RE2 postponed{R"(Postponed (\S+) for (invalid user )?(.*?) from (\S+) port (\d+)(?: (ssh\d?))?)",
                 line_pattern_options()};
-  RE2 invalid_user{R"((?:Invalid|Illegal) user (.*?) from (\S+)(?: port (\d+))?)",
-                   line_pattern_options()};
+  RE2 invalid_user{kSshdInvalidUserPattern, line_pattern_options()};
   RE2 userauth_request{R"(input_userauth_request: (?:invalid|illegal) user (.*))",
                        line_pattern_options()};
   RE2 user_not_allowed_from{R"(User (.*?) from (\S+) not allowed because (.+))",
@@ -44,16 +42,13 @@ struct SshdPatterns {
                     line_pattern_options()};
   // "<what> [authenticating user|invalid user|user NAME ]ADDR port N": the name may hold spaces
   // and addresses, so the address is the last token before the final " port N".
-  RE2 disconnected_user{R"(Disconnected from (authenticating user|invalid user|user) (.*) (\S+) )"
-                        R"(port (\d+))",
+  RE2 disconnected_user{"Disconnected from " + std::string(kSshdUserEndingPattern),
                         line_pattern_options()};
   RE2 disconnected{R"(Disconnected from (\S+)(?: port (\d+))?)", line_pattern_options()};
-  RE2 closed_user{R"(Connection closed by (authenticating user|invalid user|user) (.*) (\S+) )"
-                  R"(port (\d+))",
+  RE2 closed_user{"Connection closed by " + std::string(kSshdUserEndingPattern),
                   line_pattern_options()};
   RE2 closed{R"(Connection closed by (\S+)(?: port (\d+))?)", line_pattern_options()};
-  RE2 reset_user{R"(Connection reset by (authenticating user|invalid user|user) (.*) (\S+) )"
-                 R"(port (\d+))",
+  RE2 reset_user{"Connection reset by " + std::string(kSshdUserEndingPattern),
                  line_pattern_options()};
   RE2 reset{R"(Connection reset by (\S+)(?: port (\d+))?)", line_pattern_options()};
   RE2 received_disconnect{R"(Received disconnect from (\S+)(?: port (\d+))?: ?(\d+): ?(.*))",
@@ -80,7 +75,7 @@ struct SshdPatterns {
   RE2 address_maps{R"(Address (\S+) maps to (\S+), but this does not map back to the address.*)",
                    line_pattern_options()};
   RE2 listening{R"(Server listening on (\S+) port (\d+)\.?)", line_pattern_options()};
-  RE2 key_info{R"((\S+) (\S+).*)", line_pattern_options()};
+  RE2 key_info{kSshdKeyInfoPattern, line_pattern_options()};
 };
 
 const SshdPatterns& patterns() {
@@ -179,9 +174,21 @@ std::string_view method_action(std::string_view method) {
   return "other";
 }
 
+// A whole-text match of `re`, through its exact fast path when that decides.
+template <int N>
+bool full_match(ReGroups<N>& g, const RE2& re, std::string_view m,
+                bool (*fast)(std::string_view, FastGroups&)) {
+  FastGroups f;
+  if (fast(m, f)) {
+    g.assign(f.group);
+    return true;
+  }
+  return g.full_match(re, m);
+}
+
 void set_key_info(Event& event, std::string_view info) {
   ReGroups<2> k;
-  if (info.empty() || !k.full_match(patterns().key_info, info)) return;
+  if (info.empty() || !full_match(k, patterns().key_info, info, fast_match_key_info)) return;
   set_str(event, "sshd.key_type", k[1]);
   set_str(event, "sshd.key_fingerprint", k[2]);
 }
@@ -200,7 +207,7 @@ void set_connection_end(Event& event, std::string_view base, std::string_view qu
 
 bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
   ReGroups<7> g;
-  if (m.starts_with("Failed ") && g.full_match(p.failed, m)) {
+  if (m.starts_with("Failed ") && full_match(g, p.failed, m, fast_match_failed)) {
     set_result(event, "failed_" + std::string(method_action(g[1])), "failure");
     set_str(event, "sshd.auth_method", g[1]);
     if (g.matched(2)) mark_invalid_user(event);
@@ -209,7 +216,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     if (g[1] == "publickey") set_key_info(event, g[7]);
     return true;
   }
-  if (m.starts_with("Accepted ") && g.full_match(p.accepted, m)) {
+  if (m.starts_with("Accepted ") && full_match(g, p.accepted, m, fast_match_accepted)) {
     set_result(event, "accepted_" + std::string(method_action(g[1])), "success");
     set_str(event, "sshd.auth_method", g[1]);
     set_user(event, g[2]);
@@ -226,7 +233,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     return true;
   }
   if ((m.starts_with("Invalid user ") || m.starts_with("Illegal user ")) &&
-      g.full_match(p.invalid_user, m)) {
+      full_match(g, p.invalid_user, m, fast_match_invalid_user)) {
     set_result(event, "invalid_user", "failure");
     mark_invalid_user(event);
     set_user(event, g[1]);
@@ -313,7 +320,14 @@ bool parse_connection(const SshdPatterns& p, const Message& msg, Event& event) {
   };
   for (const Ending& e : endings) {
     if (!m.starts_with(e.prefix)) continue;
-    if (g.full_match(e.with_user, m)) {
+    FastGroups f;
+    bool with_user = fast_match_user_ending(m, e.prefix, f);
+    if (with_user) {
+      g.assign(f.group);
+    } else {
+      with_user = g.full_match(e.with_user, m);
+    }
+    if (with_user) {
       set_connection_end(event, e.action, g[1], msg.preauth);
       set_user(event, g[2]);
       set_peer(event, g[3], g[4]);

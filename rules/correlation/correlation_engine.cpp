@@ -63,20 +63,37 @@ uint32_t repeat_weight(const Event& event) {
   return std::min<uint32_t>(n, 1'000'000);
 }
 
+// One group-by value of a group key: length-prefixed so any bytes in a value stay unambiguous;
+// '-' marks a missing field.
+void append_group_value(std::string& key, const std::string* value) {
+  if (!value) {
+    key += '-';
+    return;
+  }
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value->size());
+  key.append(digits, end);
+  key += ':';
+  key += *value;
+}
+
+bool same_fields(const std::vector<sigma::FieldRef>& a, const std::vector<sigma::FieldRef>& b) {
+  if (&a == &b) return true;
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].paths.size() != b[i].paths.size()) return false;
+    for (size_t k = 0; k < a[i].paths.size(); ++k) {
+      if (a[i].paths[k].dotted != b[i].paths[k].dotted) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string encode_group_key(const GroupValues& values) {
-  // Length-prefixed so any bytes in a value stay unambiguous; '-' marks a missing field.
   std::string key;
-  for (const auto& v : values) {
-    if (!v) {
-      key += '-';
-      continue;
-    }
-    key += std::to_string(v->size());
-    key += ':';
-    key += *v;
-  }
+  for (const auto& v : values) append_group_value(key, v ? &*v : nullptr);
   return key;
 }
 
@@ -135,10 +152,11 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
   try {
     const int64_t t = to_ms(event.event_time());
     raise_to(clock_ms_, t);
-    GroupValues values;
     matches_since_sweep_.fetch_add(1, std::memory_order_relaxed);
     const uint32_t weight = repeat_weight(event);
-    std::string rendered;
+    // Correlations over the same rule usually group by the same fields: the key is built once.
+    std::string key;
+    const std::vector<sigma::FieldRef>* key_fields = nullptr;
     for (const auto& [ci, si] : targets) {
       const CompiledCorrelation& c = *set_->correlations[ci];
       const Slot& slot = c.slots[si];
@@ -153,18 +171,17 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
                       entry)) {
         continue;
       }
-      values.clear();
-      for (const sigma::FieldRef& f : slot.group_fields) {
-        const FieldValue* v = sigma::resolve(event, f);
-        // A missing (or null) group-by field groups the event under null (docs/rule-writing.md).
-        if (v && !v->is_null()) {
-          values.emplace_back(v->text);
-        } else {
-          values.emplace_back(std::nullopt);
+      if (!key_fields || !same_fields(*key_fields, slot.group_fields)) {
+        key.clear();
+        for (const sigma::FieldRef& f : slot.group_fields) {
+          const FieldValue* v = sigma::resolve(event, f);
+          // A missing (or null) group-by field groups the event under null
+          // (docs/rule-writing.md).
+          append_group_value(key, v && !v->is_null() ? &v->text : nullptr);
         }
+        key_fields = &slot.group_fields;
       }
-      add(ci, encode_group_key(values), std::move(entry), &event, &rendered, event.host(),
-          event.source(), alerts);
+      add(ci, key, std::move(entry), &event, true, event.host(), event.source(), alerts);
     }
   } catch (...) {
     // Allocation failure: this event is lost to the correlations, the agent goes on.
@@ -172,7 +189,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
 }
 
 void CorrelationEngine::add(size_t ci, const std::string& key, Entry entry, const Event* event,
-                            std::string* rendered, std::string_view host,
+                            bool render, std::string_view host,
                             std::string_view source, std::vector<Alert>& alerts) {
   const CompiledCorrelation& c = *set_->correlations[ci];
   const int64_t clock = clock_ms_.load(std::memory_order_relaxed);
@@ -193,9 +210,8 @@ void CorrelationEngine::add(size_t ci, const std::string& key, Entry entry, cons
     } else if (entry.end_ms <= g.closed_until) {
       return !g.entries.empty() || g.window_start != kNoTime;  // its window was judged already
     }
-    if (event && rendered && entry.events.empty() && g.events_held() < cap) {
-      if (rendered->empty()) *rendered = render_event_json(*event);
-      entry.events.push_back(*rendered);
+    if (event && render && entry.events.empty() && g.events_held() < cap) {
+      entry.events.push_back(shared_event_json(*event));
     }
     size_t dropped = 0;
     const size_t p = insert_entry(c, g, std::move(entry), &dropped);
@@ -243,7 +259,8 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
     }
     a.count = p.fire.count;
     a.tags = c.tags;
-    a.events = p.fire.events;
+    a.events.reserve(p.fire.events.size());
+    for (const EventJson& e : p.fire.events) a.events.push_back(*e);
     a.runbook = c.runbook;
     if (event) {
       a.trace_id = extract_trace_id(*event);
@@ -280,7 +297,7 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
     entry.slot = static_cast<uint32_t>(si);
     entry.count = static_cast<uint32_t>(std::min<uint64_t>(p.fire.count, UINT32_MAX));
     entry.events = p.fire.events;
-    add(ui, encode_group_key(up_values), std::move(entry), event, nullptr, p.host, p.source,
+    add(ui, encode_group_key(up_values), std::move(entry), event, false, p.host, p.source,
         alerts);
   }
 }

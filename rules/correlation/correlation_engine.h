@@ -55,10 +55,10 @@ class CorrelationEngine : public sigma::MatchObserver {
     std::string source;
   };
 
-  // `rendered` caches the event's JSON across the correlations one match feeds.
-  void add(size_t ci, const std::string& key, Entry entry, const Event* event,
-           std::string* rendered, std::string_view host, std::string_view source,
-           std::vector<Alert>& alerts);
+  // `render`: the entry may carry the event's rendering (shared_event_json: rendered once for
+  // every correlation and alert of the event).
+  void add(size_t ci, const std::string& key, Entry entry, const Event* event, bool render,
+           std::string_view host, std::string_view source, std::vector<Alert>& alerts);
   void raise(Pending p, const Event* event, std::vector<Alert>& alerts);
   void sweep(bool closing_all, bool with_eager, std::vector<Alert>& alerts);
   static void raise_to(std::atomic<int64_t>& clock, int64_t t_ms);

@@ -5,13 +5,17 @@ namespace {
 
 size_t heap(const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; }
 
+// make_shared's control block next to the string object.
+constexpr size_t kSharedOverhead = 16 + sizeof(std::string);
+
 bool get_int(simdjson::dom::element e, int64_t& out) { return !e.get(out); }
 
 }  // namespace
 
 size_t Entry::memory_bytes() const {
-  size_t n = heap(value) + events.capacity() * sizeof(std::string);
-  for (const std::string& e : events) n += heap(e);
+  // A shared rendering is counted in full by every entry holding it: an upper bound.
+  size_t n = heap(value) + events.capacity() * sizeof(EventJson);
+  for (const EventJson& e : events) n += kSharedOverhead + e->capacity() + 1;
   return n;
 }
 
@@ -41,7 +45,7 @@ void GroupState::encode(JsonWriter& w) const {
   for (const Entry& e : entries) {
     w.begin_array().value(e.start_ms).value(e.end_ms).value(static_cast<uint64_t>(e.slot));
     w.value(static_cast<uint64_t>(e.count)).value(e.number).value(e.value).begin_array();
-    for (const std::string& ev : e.events) w.raw_json(ev);
+    for (const EventJson& ev : e.events) w.raw_json(*ev);
     w.end_array().end_array();
   }
   w.end_array();
@@ -75,7 +79,9 @@ bool GroupState::decode(simdjson::dom::element e) {
     en.slot = static_cast<uint32_t>(slot);
     en.count = static_cast<uint32_t>(count);
     en.value.assign(value);
-    for (simdjson::dom::element ev : events) en.events.push_back(simdjson::minify(ev));
+    for (simdjson::dom::element ev : events) {
+      en.events.push_back(std::make_shared<const std::string>(simdjson::minify(ev)));
+    }
     entries.push_back(std::move(en));
   }
   const auto time = [&](const char* key, int64_t& out) {

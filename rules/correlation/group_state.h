@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 namespace tripline::correlation {
 
 constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
+
+using EventJson = std::shared_ptr<const std::string>;
 
 // One occurrence inside a group's window: a match of a referenced rule (start == end == event
 // time) or an alert of a referenced correlation (its window start .. its time).
@@ -22,8 +25,9 @@ struct Entry {
   double number = 0;     // value_sum / value_avg / value_percentile: the field as a number
   std::string value;     // value_count / value_percentile: the field's text
   // Rendered events (render_event_json) for the alert's `events`; only the first few entries of
-  // a window carry them (rules.correlation.alert_events), the others stay light.
-  std::vector<std::string> events;
+  // a window carry them (rules.correlation.alert_events), the others stay light. Shared: the
+  // correlations one event feeds hold the same rendering.
+  std::vector<EventJson> events;
 
   size_t memory_bytes() const;
 };

@@ -1,6 +1,7 @@
 #include "rules/correlation/window.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <unordered_map>
 #include <unordered_set>
@@ -18,7 +19,7 @@ class Accumulator {
     sum_ += e.number;
     ++numbers_;
     if (e.slot < 64) slots_ |= uint64_t{1} << e.slot;
-    if (c_.type == Type::kValueCount) distinct_.insert(e.value);
+    if (c_.type == Type::kValueCount) add_distinct(e.value);
   }
 
   double value() const {
@@ -26,7 +27,7 @@ class Accumulator {
       case Type::kEventCount:
         return static_cast<double>(count_);
       case Type::kValueCount:
-        return static_cast<double>(distinct_.size());
+        return static_cast<double>(n_few_ + distinct_.size());
       case Type::kValueSum:
         return sum_;
       case Type::kValueAvg:
@@ -47,7 +48,23 @@ class Accumulator {
   double sum_ = 0;
   uint64_t numbers_ = 0;
   uint64_t slots_ = 0;
+  // Distinct values: a short list scanned in place (windows hold few, one per value), a hash
+  // set for what goes past it.
+  static constexpr size_t kFew = 16;
+  std::array<std::string_view, kFew> few_;
+  size_t n_few_ = 0;
   std::unordered_set<std::string_view> distinct_;
+
+  void add_distinct(std::string_view v) {
+    for (size_t i = 0; i < n_few_; ++i) {
+      if (few_[i] == v) return;
+    }
+    if (n_few_ < kFew) {
+      few_[n_few_++] = v;
+    } else {
+      distinct_.insert(v);
+    }
+  }
 };
 
 bool inside(const Entry& e, int64_t lo, int64_t hi) { return e.start_ms >= lo && e.end_ms <= hi; }
@@ -79,7 +96,7 @@ Fire make_fire(const CompiledCorrelation& c, const GroupState& g, int64_t lo, do
     if (!inside(e, lo, f.window_end)) continue;
     f.count += e.count;
     f.time = std::max(f.time, e.end_ms);
-    for (const std::string& ev : e.events) {
+    for (const EventJson& ev : e.events) {
       if (f.events.size() < alert_events) f.events.push_back(ev);
     }
   }

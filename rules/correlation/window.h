@@ -15,7 +15,7 @@ struct Fire {
   int64_t time = 0;        // the latest occurrence in the window: the alert's time
   uint64_t count = 0;      // events behind the alert
   double value = 0;        // count, distinct values, sum, average, share or rules seen
-  std::vector<std::string> events;
+  std::vector<EventJson> events;
   std::vector<std::string> values;  // value_percentile: the values whose share held
 };
 

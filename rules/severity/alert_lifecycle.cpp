@@ -68,8 +68,8 @@ LifecycleState::~LifecycleState() {
     groups += s.groups.size();
   }
   LifecycleMetrics& m = LifecycleMetrics::global();
-  m.keys("dedup").Decrement(static_cast<double>(ids));
-  m.keys("groups").Decrement(static_cast<double>(groups));
+  m.dedup_keys().Decrement(static_cast<double>(ids));
+  m.group_keys().Decrement(static_cast<double>(groups));
 }
 
 AlertLifecycle::RuleRuntime AlertLifecycle::resolve(const std::string& id, const std::string& name,
@@ -102,25 +102,25 @@ bool AlertLifecycle::duplicate(const Alert& alert) {
   LifecycleMetrics& m = LifecycleMetrics::global();
   std::lock_guard lock(s.mutex);
   s.id_watermark = std::max(s.id_watermark, alert.time);
-  auto [it, fresh] = s.ids.try_emplace(alert.alert_id, alert.time);
+  auto [it, fresh] = s.ids.try_emplace(alert.alert_id);
   if (!fresh) {
-    const auto age = alert.time > it->second ? alert.time - it->second : it->second - alert.time;
+    const TimePoint last = it->second.time;
+    const auto age = alert.time > last ? alert.time - last : last - alert.time;
     if (age < config_.dedup_window) return true;
-    it->second = alert.time;
   } else {
-    m.keys("dedup").Increment();
+    m.dedup_keys().Increment();
   }
-  s.id_order.emplace_back(alert.time, alert.alert_id);
+  it->second = {alert.time, ++s.next_seq};
+  s.id_order.push_back({alert.time, s.next_seq, &*it});
   // Expired ids leave first; past the bound the oldest go, counted as evictions.
   while (!s.id_order.empty()) {
-    auto& [t, id] = s.id_order.front();
-    const bool expired = t + config_.dedup_window <= s.id_watermark;
+    const Shard::IdOrder& o = s.id_order.front();
+    const bool expired = o.time + config_.dedup_window <= s.id_watermark;
     const bool over = s.ids.size() > dedup_max_per_shard_;
     if (!expired && !over) break;
-    auto found = s.ids.find(id);
-    if (found != s.ids.end() && found->second == t) {
-      s.ids.erase(found);
-      m.keys("dedup").Decrement();
+    if (o.id->second.seq == o.seq) {
+      s.ids.erase(s.ids.find(o.id->first));
+      m.dedup_keys().Decrement();
       if (!expired) m.evictions("dedup").Increment();
     }
     s.id_order.pop_front();
@@ -183,7 +183,7 @@ void AlertLifecycle::evict_groups(Shard& shard, std::vector<Alert>& out) {
     close_window(shard, key, it->second, out);  // what it held back is still reported
     shard.groups.erase(it);
     shard.group_lru.pop_back();
-    m.keys("groups").Decrement();
+    m.group_keys().Decrement();
     m.evictions("groups").Increment();
   }
 }
@@ -201,7 +201,7 @@ bool AlertLifecycle::admit_group(Alert& alert, const RuleRuntime& rule, std::vec
     g.rule_id = alert.rule_id;
     s.group_lru.push_front(key);
     g.lru = s.group_lru.begin();
-    m.keys("groups").Increment();
+    m.group_keys().Increment();
   } else {
     s.group_lru.splice(s.group_lru.begin(), s.group_lru, g.lru);
   }

@@ -33,7 +33,9 @@ LifecycleMetrics::LifecycleMetrics(prometheus::Registry& registry)
       evictions_(prometheus::BuildCounter()
                      .Name("tripline_lifecycle_evictions_total")
                      .Help("Keys evicted from the alert lifecycle tables at their max_keys bound")
-                     .Register(registry)) {}
+                     .Register(registry)),
+      dedup_keys_(keys_.Add({{"table", "dedup"}})),
+      group_keys_(keys_.Add({{"table", "groups"}})) {}
 
 prometheus::Counter& LifecycleMetrics::suppressed(const std::string& rule_id,
                                                   const std::string& reason) {

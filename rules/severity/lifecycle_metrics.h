@@ -26,6 +26,9 @@ class LifecycleMetrics {
   prometheus::Counter& change_approved(const std::string& rule_id, const std::string& change_id);
   prometheus::Counter& throttle_summaries(const std::string& rule_id);
   prometheus::Gauge& keys(const std::string& table);
+  // keys("dedup") and keys("groups"), looked up once: they move on every alert.
+  prometheus::Gauge& dedup_keys() { return dedup_keys_; }
+  prometheus::Gauge& group_keys() { return group_keys_; }
   prometheus::Counter& evictions(const std::string& table);
 
  private:
@@ -35,6 +38,8 @@ class LifecycleMetrics {
   prometheus::Family<prometheus::Counter>& summaries_;
   prometheus::Family<prometheus::Gauge>& keys_;
   prometheus::Family<prometheus::Counter>& evictions_;
+  prometheus::Gauge& dedup_keys_;
+  prometheus::Gauge& group_keys_;
 };
 
 }  // namespace tripline

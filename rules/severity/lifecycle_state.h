@@ -38,8 +38,23 @@ class LifecycleState final : public state::PersistentState {
   };
   struct Shard {
     std::mutex mutex;
-    std::unordered_map<std::string, TimePoint> ids;
-    std::deque<std::pair<TimePoint, std::string>> id_order;
+    // alert_id → when it was last sent, and the number of the id_order entry that recorded it.
+    struct IdSeen {
+      TimePoint time{};
+      uint64_t seq = 0;
+    };
+    using Ids = std::unordered_map<std::string, IdSeen>;
+    // Sends in arrival order. An entry points at its id's key in `ids` (node keys never move);
+    // an id is erased only when the entry with its latest seq leaves, which is the last entry
+    // pointing at it, so no entry outlives its key.
+    struct IdOrder {
+      TimePoint time{};
+      uint64_t seq = 0;
+      Ids::value_type* id = nullptr;
+    };
+    Ids ids;
+    std::deque<IdOrder> id_order;
+    uint64_t next_seq = 0;
     TimePoint id_watermark{};
     std::unordered_map<std::string, GroupState> groups;
     std::list<std::string> group_lru;           // most recent first

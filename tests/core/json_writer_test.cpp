@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <cstdio>
+#include <string>
+
 namespace tripline {
 namespace {
 
@@ -44,6 +47,43 @@ TEST(JsonWriterTest, NonFiniteNumbersBecomeNull) {
   JsonWriter w;
   w.begin_array().value(1.0 / 0.0).value(0.5).end_array();
   EXPECT_EQ(w.str(), "[null,0.5]");
+}
+
+
+// Plain runs are copied a word at a time: every byte that needs escaping (or UTF-8 checking)
+// must still be caught wherever it falls in a word, next to plain bytes on both sides.
+TEST(JsonWriterTest, EscapesEveryByteWhereverItFallsInALongString) {
+  const auto expected_escape = [](unsigned char c) -> std::string {
+    switch (c) {
+      case '"': return "\\\"";
+      case '\\': return "\\\\";
+      case '\n': return "\\n";
+      case '\r': return "\\r";
+      case '\t': return "\\t";
+      case '\b': return "\\b";
+      case '\f': return "\\f";
+      default: break;
+    }
+    if (c < 0x20 || c == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      return buf;
+    }
+    if (c >= 0x80) return "\xEF\xBF\xBD";  // a lone byte is invalid UTF-8
+    return std::string(1, static_cast<char>(c));
+  };
+  for (int c = 0; c < 256; ++c) {
+    for (size_t pos = 0; pos < 19; ++pos) {
+      std::string in(19, 'a');
+      in[pos] = static_cast<char>(c);
+      std::string out;
+      JsonWriter::append_escaped(out, in);
+      const std::string want = "\"" + std::string(pos, 'a') +
+                               expected_escape(static_cast<unsigned char>(c)) +
+                               std::string(18 - pos, 'a') + "\"";
+      ASSERT_EQ(out, want) << "byte " << c << " at " << pos;
+    }
+  }
 }
 
 }  // namespace
