@@ -2,14 +2,20 @@
 
 #include <fcntl.h>
 #include <simdjson.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 namespace tripline {
 namespace {
 constexpr size_t kChunk = 256 * 1024;
+// Buffers start small and grow to what the data needs: most delivery files are a few KiB, and a
+// reader opened per file should not map megabytes it never touches.
+constexpr size_t kInitialBuffer = 16 * 1024;
+constexpr size_t kMinZlibBuffer = 8 * 1024;
 }
 
 std::unique_ptr<RecordReader> RecordReader::open(const std::string& path, std::string& error,
@@ -28,14 +34,19 @@ std::unique_ptr<RecordReader> RecordReader::open(const std::string& path, std::s
     error = "cannot open for reading";
     return nullptr;
   }
-  gzbuffer(file, kChunk);
+  struct stat st {};
+  const size_t file_size = ::fstat(fd, &st) == 0 ? static_cast<size_t>(st.st_size) : kChunk;
+  gzbuffer(file, static_cast<unsigned>(std::clamp(file_size, kMinZlibBuffer, kChunk)));
   return std::unique_ptr<RecordReader>(new RecordReader(file, fd, max_line_bytes));
 }
 
 RecordReader::RecordReader(gzFile file, int fd, size_t max_line_bytes)
     : file_(file), fd_(fd), max_line_bytes_(max_line_bytes ? max_line_bytes : 1) {
-  buffer_.resize(std::max(kChunk, max_line_bytes_ + 1) + kChunk);
+  buffer_.resize(std::min(kInitialBuffer, buffer_limit()));
 }
+
+// Room for the longest line plus a chunk read behind it.
+size_t RecordReader::buffer_limit() const { return std::max(kChunk, max_line_bytes_ + 1) + kChunk; }
 
 RecordReader::~RecordReader() {
   gzclose(file_);
@@ -55,8 +66,12 @@ bool RecordReader::fill() {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buffer_.size()) return false;
-  const int n = gzread(file_, buffer_.data() + end_, static_cast<unsigned>(buffer_.size() - end_));
+  if (end_ == buffer_.size()) {
+    if (buffer_.size() >= buffer_limit()) return false;
+    buffer_.resize(std::min(buffer_limit(), buffer_.size() * 2));
+  }
+  const size_t wanted = buffer_.size() - end_;
+  const int n = gzread(file_, buffer_.data() + end_, static_cast<unsigned>(wanted));
   if (n <= 0) {
     if (n < 0) {
       int errnum = 0;
@@ -67,6 +82,10 @@ bool RecordReader::fill() {
     return false;
   }
   end_ += static_cast<size_t>(n);
+  // A read that filled the space means a larger file: grow towards full chunks so reads stay few.
+  if (static_cast<size_t>(n) == wanted && buffer_.size() < kChunk) {
+    buffer_.resize(std::min(kChunk, buffer_.size() * 2));
+  }
   return true;
 }
 

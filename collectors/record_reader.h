@@ -43,6 +43,7 @@ class RecordReader {
  private:
   RecordReader(gzFile file, int fd, size_t max_line_bytes);
   bool fill();
+  size_t buffer_limit() const;
   bool next_line(Record& record);
   bool next_array_record(Record& record);
   bool load_array();

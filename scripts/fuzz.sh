@@ -23,7 +23,8 @@ scripts/install-deps.sh --with-fuzz-tools
 
 launcher=()
 command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+# -O1, as the libFuzzer documentation builds its examples: much faster to build than -O3.
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" \
   -DTRIPLINE_FUZZ=ON -DTRIPLINE_BUILD_TESTS=OFF -DTRIPLINE_BUILD_BENCH=OFF > /dev/null
 cmake --build "$build" -j "$jobs" --target fuzz_targets

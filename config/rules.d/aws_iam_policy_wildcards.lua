@@ -87,6 +87,9 @@ end
 
 local INLINE_POLICY_EVENTS = { PutUserPolicy = true, PutRolePolicy = true, PutGroupPolicy = true }
 
+-- The administrator grant the tests of both rules use.
+local STAR_ON_STAR = '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+
 -- A CloudTrail event for the tests: who did what with which document.
 local function policy_event(event_name, document, extra)
   local e = {
@@ -161,7 +164,7 @@ rule {
         '{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}') },
     { name = "failed calls grant nothing", expect = "no_match",
       event = policy_event("PutUserPolicy",
-        '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+        STAR_ON_STAR,
         { errorCode = "AccessDenied" }) },
     { name = "other IAM calls are ignored", expect = "no_match",
       event = policy_event("AttachUserPolicy", nil) },
@@ -208,10 +211,10 @@ rule {
         '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}') },
     { name = "star on star is the SEV1 rule's", expect = "no_match",
       event = policy_event("PutUserPolicy",
-        '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}') },
+        STAR_ON_STAR) },
     { name = "a refused star-on-star write is reported here", expect = "match",
       event = policy_event("PutUserPolicy",
-        '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+        STAR_ON_STAR,
         { errorCode = "AccessDenied" }) },
     { name = "an undecodable document is still a write", expect = "match",
       event = policy_event("PutGroupPolicy", "%7Bnot json") },

@@ -62,6 +62,26 @@ TEST(RecordReaderTest, TruncatesOverlongLinesAndResynchronises) {
   EXPECT_FALSE(r->next(rec));
 }
 
+// The buffer starts small and grows: lines longer than any early buffer size, but within the
+// limit, still come out whole, next to short ones, in plain and gzip files.
+TEST(RecordReaderTest, LinesLongerThanTheFirstBufferComeOutWhole) {
+  std::string content;
+  for (size_t len : {10u, 20000u, 5u, 300000u, 700000u, 7u}) content += std::string(len, 'a') + "\n";
+  for (const std::string name : {"grow.log", "grow.log.gz"}) {
+    name.ends_with(".gz") ? write_gz(temp_path(name), content) : write_file(temp_path(name), content);
+    std::string err;
+    auto r = RecordReader::open(temp_path(name), err);
+    ASSERT_TRUE(r) << err;
+    std::vector<size_t> sizes;
+    RecordReader::Record rec;
+    while (r->next(rec)) {
+      EXPECT_FALSE(rec.truncated) << name;
+      sizes.push_back(rec.bytes.size());
+    }
+    EXPECT_EQ(sizes, (std::vector<size_t>{10, 20000, 5, 300000, 700000, 7})) << name;
+  }
+}
+
 TEST(RecordReaderTest, SplitsCloudTrailRecordsIntoMinifiedDocuments) {
   write_file(temp_path("ct.json"),
              "{\"Records\": [\n {\"eventName\": \"A\"},\n {\"eventName\": \"B\", \"x\": [1, 2]}\n]}");
