@@ -121,9 +121,12 @@ void read_rules(const YAML::Node& node, const std::string& file, Diagnostics& di
   YAML::Node placeholders = m.node("placeholders");
   if (placeholders.IsDefined() && !placeholders.IsNull()) {
     YamlMap p(placeholders, "rules.placeholders", file, diags);
-    for (auto it = placeholders.begin(); it != placeholders.end(); ++it) {
-      std::vector<std::string> values;
-      if (p.get(it->first.Scalar(), values)) rules.placeholders[it->first.Scalar()] = values;
+    // Not a mapping: YamlMap has reported it, and a sequence has no names to read.
+    if (placeholders.IsMap()) {
+      for (auto it = placeholders.begin(); it != placeholders.end(); ++it) {
+        std::vector<std::string> values;
+        if (p.get(it->first.Scalar(), values)) rules.placeholders[it->first.Scalar()] = values;
+      }
     }
   }
   rules.severity = m.node("severity");

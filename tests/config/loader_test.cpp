@@ -52,6 +52,13 @@ TEST(ConfigLoaderTest, WrongTypeIsAnErrorWithLine) {
   EXPECT_TRUE(has_error(d, "config.type", 2));
 }
 
+// Found by fuzz_config: placeholders written as a list threw from yaml-cpp instead of erring.
+TEST(ConfigLoaderTest, PlaceholdersThatAreNotAMappingAreAnErrorNotAThrow) {
+  Diagnostics d;
+  EXPECT_NO_THROW(load("rules:\n  paths: [r]\n  placeholders:\n  - { name: a }\n", d));
+  EXPECT_TRUE(has_error(d, "config.type", 4));
+}
+
 TEST(ConfigLoaderTest, MissingRequiredKeyIsAnError) {
   Diagnostics d;
   load("inputs:\n  - { name: a }\n", d);
