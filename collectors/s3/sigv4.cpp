@@ -1,26 +1,11 @@
 #include "collectors/s3/sigv4.h"
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-
 #include <algorithm>
 
 #include "core/digest.h"
 
 namespace tripline {
 namespace {
-
-std::string to_hex(std::string_view bytes) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -75,47 +60,6 @@ std::string canonical_query(const std::vector<std::pair<std::string, std::string
   return out;
 }
 
-namespace {
-
-// OpenSSL 3 looks up the HMAC and SHA-256 implementations on every one-shot HMAC() call (five
-// per signature); a context configured once and copied per call looks them up once per process.
-const EVP_MAC_CTX* configured_hmac_sha256() {
-  static EVP_MAC_CTX* const configured = [] {
-    EVP_MAC* mac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
-    EVP_MAC_CTX* ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
-    EVP_MAC_free(mac);  // the context keeps its own reference
-    char digest[] = "SHA256";
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-        OSSL_PARAM_construct_end()};
-    if (ctx && EVP_MAC_CTX_set_params(ctx, params) != 1) {
-      EVP_MAC_CTX_free(ctx);
-      ctx = nullptr;
-    }
-    return ctx;
-  }();
-  return configured;
-}
-
-}  // namespace
-
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  const EVP_MAC_CTX* configured = configured_hmac_sha256();
-  EVP_MAC_CTX* ctx = configured ? EVP_MAC_CTX_dup(configured) : nullptr;
-  unsigned char out[EVP_MAX_MD_SIZE];
-  size_t len = 0;
-  const bool ok = ctx &&
-                  EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                               nullptr) == 1 &&
-                  EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()),
-                                 data.size()) == 1 &&
-                  EVP_MAC_final(ctx, out, &len, sizeof out) == 1;
-  EVP_MAC_CTX_free(ctx);
-  // Without an HMAC implementation no request can be signed; an empty MAC makes the store
-  // reject the request with a clear signature error instead of crashing here.
-  return ok ? std::string(reinterpret_cast<const char*>(out), len) : std::string();
-}
-
 std::string sigv4_authorization(const SigV4Request& request, const AwsCredentials& credentials,
                                 const std::string& region, const std::string& service,
                                 const std::string& amz_date) {
@@ -140,7 +84,7 @@ std::string sigv4_authorization(const SigV4Request& request, const AwsCredential
   key = hmac_sha256(key, region);
   key = hmac_sha256(key, service);
   key = hmac_sha256(key, "aws4_request");
-  const std::string signature = to_hex(hmac_sha256(key, string_to_sign));
+  const std::string signature = hex_lower(hmac_sha256(key, string_to_sign));
   return "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
          ", SignedHeaders=" + signed_headers + ", Signature=" + signature;
 }

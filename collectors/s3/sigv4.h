@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/digest.h"  // hmac_sha256, used by the signer and its tests
+
 namespace tripline {
 
 struct AwsCredentials {
@@ -35,8 +37,5 @@ std::string canonical_query(const std::vector<std::pair<std::string, std::string
 std::string sigv4_authorization(const SigV4Request& request, const AwsCredentials& credentials,
                                 const std::string& region, const std::string& service,
                                 const std::string& amz_date);
-
-// HMAC-SHA256 (OpenSSL), raw bytes.
-std::string hmac_sha256(std::string_view key, std::string_view data);
 
 }  // namespace tripline

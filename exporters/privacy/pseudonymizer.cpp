@@ -1,8 +1,5 @@
 #include "exporters/privacy/pseudonymizer.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "core/digest.h"
 
 namespace tripline {
@@ -11,18 +8,7 @@ Pseudonymizer::Pseudonymizer(std::string key, std::string key_id)
     : key_(std::move(key)), key_id_(std::move(key_id)) {}
 
 std::string Pseudonymizer::hmac_hex(std::string_view value, size_t hex_chars) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(value.data()), value.size(), mac, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len && out.size() < hex_chars; ++i) {
-    out.push_back(kHex[mac[i] >> 4]);
-    out.push_back(kHex[mac[i] & 0xF]);
-  }
-  return out;
+  return hex_lower(hmac_sha256(key_, value), hex_chars);
 }
 
 std::string Pseudonymizer::token(std::string_view value) const {

@@ -1,25 +1,13 @@
 #include "exporters/webhook/webhook_sink.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "config/yaml_map.h"
+#include "core/digest.h"
 #include "exporters/delivery/spooled_sink.h"
 
 namespace tripline {
 
 std::string webhook_signature(const std::string& key, const std::string& body) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
-  static const char* hex = "0123456789abcdef";
-  std::string out = "sha256=";
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(hex[mac[i] >> 4]);
-    out.push_back(hex[mac[i] & 0xF]);
-  }
-  return out;
+  return "sha256=" + hex_lower(hmac_sha256(key, body));
 }
 
 std::unique_ptr<WebhookTransport> WebhookTransport::create(const Options& options,
