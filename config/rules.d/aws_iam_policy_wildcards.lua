@@ -78,6 +78,10 @@ local function findings(doc)
   return found
 end
 
+-- Both rules grade IAM mutations (approved changes regrade them) that escalate privilege.
+local POLICY_TAGS = { "attack.privilege_escalation", "attack.persistence", "attack.t1098.003",
+                      "tripline.iam-mutation" }
+
 -- What the policy is attached to, for the alert's fields.
 local function policy_target(event)
   return event["requestParameters.userName"] or event["requestParameters.roleName"]
@@ -111,8 +115,7 @@ rule {
              .. "list (NotAction), or iam:PassRole on every resource.",
   sev = "SEV1",
   logsource = { product = "aws", service = "cloudtrail" },
-  tags = { "attack.privilege_escalation", "attack.persistence", "attack.t1098.003",
-          "tripline.iam-mutation" },
+  tags = POLICY_TAGS,
   on_event = function(event, state)
     local name = event["eventName"]
     if not POLICY_EVENTS[name] or event["errorCode"] ~= nil then return end
@@ -181,8 +184,7 @@ rule {
              .. "SEV1 rule's above; a refused call is reported here whatever it asked for.",
   sev = "SEV2",
   logsource = { product = "aws", service = "cloudtrail" },
-  tags = { "attack.privilege_escalation", "attack.persistence", "attack.t1098.003",
-          "tripline.iam-mutation" },
+  tags = POLICY_TAGS,
   on_event = function(event, state)
     local name = event["eventName"]
     if not INLINE_POLICY_EVENTS[name] then return end
