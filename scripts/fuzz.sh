@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of tests/fuzz (clang, ASan+UBSan, -DTRIPLINE_FUZZ=ON) in build-fuzz
-# and runs each for SECONDS (default 60). Fails on the first crash, leak, timeout or OOM; the
-# input that did it lands in build-fuzz/artifacts/<target>/.
+# Builds the libFuzzer targets of tests/fuzz (clang, ASan+UBSan, -DTRIPLINE_FUZZ=ON) in
+# build-sanitize (scripts/sanitize-build.sh) and runs each for SECONDS (default 60). Fails on the
+# first crash, leak, timeout or OOM; the input that did it lands in build-sanitize/artifacts/<target>/.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      TARGET: syslog, sshd, ... (default: all)
 #   FUZZ_RUNS=10000000 scripts/fuzz.sh 0 sshd  run a target for a number of executions instead
@@ -10,24 +10,16 @@
 #   FUZZ_PARALLEL                              targets run at once (default: nproc)
 #
 # Each run starts from the committed seeds (tests/fuzz/corpus/<target>/, plus the repository's
-# rule packs and fixtures where they fit) and keeps what it finds in build-fuzz/corpus/<target>/,
+# rule packs and fixtures where they fit) and keeps what it finds in build-sanitize/corpus/<target>/,
 # so later runs continue from there. docs/fuzzing.md explains the targets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-build=${FUZZ_BUILD_DIR:-build-fuzz}
+build=${FUZZ_BUILD_DIR:-build-sanitize}
 jobs=${FUZZ_JOBS:-$(nproc)}
 
-scripts/install-deps.sh --with-fuzz-tools
-
-launcher=()
-command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-# -O1, as the libFuzzer documentation builds its examples: much faster to build than -O3.
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" \
-  -DTRIPLINE_FUZZ=ON -DTRIPLINE_BUILD_TESTS=OFF -DTRIPLINE_BUILD_BENCH=OFF > /dev/null
-cmake --build "$build" -j "$jobs" --target fuzz_targets
+SANITIZE_JOBS=$jobs scripts/sanitize-build.sh "$build" fuzz_targets
 
 targets=("$@")
 if ((${#targets[@]} == 0)); then

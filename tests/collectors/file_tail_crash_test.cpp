@@ -32,8 +32,8 @@ using testing_support::read_all;
 using testing_support::TempDir;
 
 constexpr const char* kChildEnv = "TRIPLINE_TAIL_CRASH_CHILD";
-constexpr long kLines = 300000;
-constexpr long kRotateEvery = 30000;
+constexpr long kCrashRunLines = 300000;
+constexpr long kCrashRunRotateEvery = 30000;
 
 class DurableFileConsumer : public BatchConsumer {
  public:
@@ -91,7 +91,7 @@ pid_t spawn_child(const std::string& dir) {
 }
 
 struct Tally {
-  std::vector<uint8_t> seen = std::vector<uint8_t>(kLines, 0);
+  std::vector<uint8_t> seen = std::vector<uint8_t>(kCrashRunLines, 0);
   long distinct = 0, duplicates = 0, bad = 0;
 };
 
@@ -104,7 +104,7 @@ Tally tally(const std::string& path) {
     if (nl == std::string::npos) nl = data.size();
     long n = -1;
     auto [p, ec] = std::from_chars(data.data() + pos, data.data() + nl, n);
-    if (ec != std::errc() || p != data.data() + nl || nl - pos != 9 || n < 0 || n >= kLines) {
+    if (ec != std::errc() || p != data.data() + nl || nl - pos != 9 || n < 0 || n >= kCrashRunLines) {
       ++t.bad;
     } else if (t.seen[static_cast<size_t>(n)]++ == 0) {
       ++t.distinct;
@@ -143,10 +143,10 @@ TEST(FileTailCrashTest, SigkillDuringRotationLosesNothingAndRepeatsOnlyUncheckpo
 
   std::thread writer([&] {
     FILE* f = std::fopen(log.c_str(), "a");
-    for (long seq = 0; seq < kLines; ++seq) {
-      if (seq > 0 && seq % kRotateEvery == 0) {
+    for (long seq = 0; seq < kCrashRunLines; ++seq) {
+      if (seq > 0 && seq % kCrashRunRotateEvery == 0) {
         std::fclose(f);
-        std::filesystem::rename(log, log + "." + std::to_string(seq / kRotateEvery));
+        std::filesystem::rename(log, log + "." + std::to_string(seq / kCrashRunRotateEvery));
         f = std::fopen(log.c_str(), "a");
       }
       std::fprintf(f, "%09ld\n", seq);
@@ -178,7 +178,7 @@ TEST(FileTailCrashTest, SigkillDuringRotationLosesNothingAndRepeatsOnlyUncheckpo
   writer.join();
 
   const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (tally(delivered).distinct < kLines && std::chrono::steady_clock::now() < deadline) {
+  while (tally(delivered).distinct < kCrashRunLines && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(50ms);
   }
   ::kill(child, SIGKILL);
@@ -186,10 +186,10 @@ TEST(FileTailCrashTest, SigkillDuringRotationLosesNothingAndRepeatsOnlyUncheckpo
 
   const Tally t = tally(delivered);
   long first_missing = -1;
-  for (long i = 0; i < kLines && first_missing < 0; ++i) {
+  for (long i = 0; i < kCrashRunLines && first_missing < 0; ++i) {
     if (t.seen[static_cast<size_t>(i)] == 0) first_missing = i;
   }
-  EXPECT_EQ(t.distinct, kLines) << "first missing: " << first_missing;
+  EXPECT_EQ(t.distinct, kCrashRunLines) << "first missing: " << first_missing;
   // The consumer's own write can be torn by SIGKILL (at most one per kill); a line cut by the
   // collector would show up here too, and more often.
   EXPECT_LE(t.bad, 5) << "lines arrived cut or torn";

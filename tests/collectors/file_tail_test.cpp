@@ -20,7 +20,7 @@ using testing_support::fast_options;
 using testing_support::make_tail;
 using testing_support::numbered;
 using testing_support::read_all;
-using testing_support::RecordingConsumer;
+using testing_support::RecordingTailConsumer;
 using testing_support::TempDir;
 using testing_support::wait_until;
 using testing_support::write_file;
@@ -59,7 +59,7 @@ TEST(FileTailTest, EventsCarryLinePositionTimesAndLogsource) {
   opts.start_at_end = false;
   const std::string input = unique_input("fields");
   auto tail = make_tail(input, dir / "state", opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   const auto before = Clock::now();
   tail->start(out);
   ASSERT_TRUE(out.wait_for(2));
@@ -90,7 +90,7 @@ TEST(FileTailTest, InputLogsourceOrFormatDefaultIsUsed) {
   opts.start_at_end = false;
   opts.format = "cloudtrail";
   auto tail = make_tail(unique_input("ls"), dir / "state", opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   ASSERT_TRUE(out.wait_for(1));
   tail->stop();
@@ -102,7 +102,7 @@ TEST(FileTailTest, StartAtEndSkipsExistingLinesAndReadsNewOnes) {
   const std::string log = dir / "app.log";
   write_file(log, numbered("old ", 0, 5) + "half of a li");
   auto tail = make_tail(unique_input("end"), dir / "state", fast_options({log}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   settle();
   EXPECT_EQ(out.count(), 0u);
@@ -123,7 +123,7 @@ TEST(FileTailTest, StartAtBeginningReadsExistingLines) {
   auto opts = fast_options({log});
   opts.start_at_end = false;
   auto tail = make_tail(unique_input("beginning"), dir / "state", opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   ASSERT_TRUE(out.wait_for(5));
   settle();
@@ -136,7 +136,7 @@ TEST(FileTailTest, PartialLineIsHeldUntilItsNewlineArrives) {
   const std::string log = dir / "app.log";
   write_file(log, "");
   auto tail = make_tail(unique_input("partial"), dir / "state", fast_options({log}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   append(log, "first\nsecond ha");
   ASSERT_TRUE(out.wait_for(1));
@@ -152,7 +152,7 @@ TEST(FileTailTest, NewFileMatchingTheGlobIsReadFromTheBeginning) {
   TempDir dir;
   write_file(dir / "a.log", numbered("a", 0, 3));
   auto tail = make_tail(unique_input("glob"), dir / "state", fast_options({dir / "*.log"}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   settle();
   EXPECT_EQ(out.count(), 0u);  // start_at: end for what was there
@@ -170,7 +170,7 @@ TEST(FileTailTest, ExcludedFilesAreNotRead) {
   auto opts = fast_options({dir / "*"});
   opts.exclude = {"*.gz", dir / "skip-*"};
   auto tail = make_tail(unique_input("exclude"), dir / "state", opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   write_file(dir / "old.gz", "compressed\n");
   write_file(dir / "skip-me.log", "skipped\n");
@@ -186,7 +186,7 @@ TEST(FileTailTest, RenameRotationReadsUnreadBytesOfTheOldFileThroughItsDescripto
   const std::string log = dir / "app.log";
   write_file(log, "");
   auto tail = make_tail(unique_input("rename"), dir / "state", fast_options({log}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   append(log, numbered("line ", 0, 10));
   ASSERT_TRUE(out.wait_for(10));
@@ -219,7 +219,7 @@ TEST(FileTailTest, RotatedNameCoveredByTheGlobIsNotReadAgain) {
   const std::string input = unique_input("rotated-glob");
   auto opts = fast_options({dir / "app.log*"});
   auto tail = make_tail(input, state, opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   append(log, numbered("r", 0, 100));
   ASSERT_TRUE(out.wait_for(100));
@@ -239,7 +239,7 @@ TEST(FileTailTest, RotatedNameCoveredByTheGlobIsNotReadAgain) {
 
   // A new collector (a restart) resumes all three files where they were: nothing again.
   auto again = make_tail(input, state, opts);
-  RecordingConsumer out2;
+  RecordingTailConsumer out2;
   again->start(out2);
   append(log, "r160\n");
   ASSERT_TRUE(out2.wait_for(1));
@@ -254,7 +254,7 @@ TEST(FileTailTest, CopytruncateContinuesWithoutReadingTheCopyAgain) {
   write_file(log, "");
   auto tail = make_tail(unique_input("copytruncate"), dir / "state",
                         fast_options({dir / "app.log*"}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   append(log, numbered("c", 0, 200));
   ASSERT_TRUE(out.wait_for(200));
@@ -273,7 +273,7 @@ TEST(FileTailTest, TruncationRestartsTheFileFromTheBeginning) {
   const std::string log = dir / "app.log";
   write_file(log, "");
   auto tail = make_tail(unique_input("truncate"), dir / "state", fast_options({log}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   append(log, numbered("before ", 0, 50));
   ASSERT_TRUE(out.wait_for(50));
@@ -292,7 +292,7 @@ TEST(FileTailTest, ReplacedContentLongerThanTheOffsetIsDetectedByFingerprint) {
   const std::string log = dir / "app.log";
   write_file(log, "");
   auto tail = make_tail(unique_input("refill"), dir / "state", fast_options({log}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   append(log, numbered("first generation ", 0, 5));
   ASSERT_TRUE(out.wait_for(5));
@@ -320,7 +320,7 @@ TEST(FileTailTest, LinesLongerThanMaxLineBytesAreTruncatedCountedAndEmitted) {
   opts.max_line_bytes = 100;
   const std::string input = unique_input("maxline");
   auto tail = make_tail(input, dir / "state", opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   append(log, "short\n" + std::string(1000, 'x') + "\nafter\n");
   ASSERT_TRUE(out.wait_for(3));
@@ -340,7 +340,7 @@ TEST(FileTailTest, TenMegabyteLineIsCutToTheDefaultLimitAndReadingGoesOn) {
   write_file(log, "");
   const std::string input = unique_input("10mb");
   auto tail = make_tail(input, dir / "state", fast_options({log}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   append(log, "{\"big\":\"" + std::string(10 << 20, 'b') + "\"}\n{\"ok\":true}\n");
   ASSERT_TRUE(out.wait_for(2));
@@ -360,7 +360,7 @@ TEST(FileTailTest, BinaryGarbageAndInvalidUtf8AreCountedAndReadingGoesOn) {
   write_file(log, "");
   const std::string input = unique_input("garbage");
   auto tail = make_tail(input, dir / "state", fast_options({log}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   std::string garbage("\x00\x01\x02\xff\xfe\x7f binary", 14);
   append(log, "{\"n\":1}\n" + garbage + "\ncaf\xe9 latin-1 text\n{\"s\":\"\xc3\x28\xff\"}\n" +
@@ -389,7 +389,7 @@ TEST(FileTailTest, RestartResumesFromTheCheckpointWithoutLossOrDuplicates) {
   auto opts = fast_options({log});
   {
     auto tail = make_tail(input, state, opts);
-    RecordingConsumer out;
+    RecordingTailConsumer out;
     tail->start(out);
     append(log, numbered("n", 0, 100));
     ASSERT_TRUE(out.wait_for(100));
@@ -399,7 +399,7 @@ TEST(FileTailTest, RestartResumesFromTheCheckpointWithoutLossOrDuplicates) {
   // Written while stopped, including a line whose end comes later.
   append(log, numbered("n", 100, 150) + "n15");
   auto tail = make_tail(input, state, opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   ASSERT_TRUE(out.wait_for(50));
   settle();
@@ -419,7 +419,7 @@ TEST(FileTailTest, FileRotatedWhileStoppedIsFinishedAndTheNewOneReadFromTheStart
   auto opts = fast_options({dir / "app.log*"});
   {
     auto tail = make_tail(input, state, opts);
-    RecordingConsumer out;
+    RecordingTailConsumer out;
     tail->start(out);
     append(log, numbered("s", 0, 10));
     ASSERT_TRUE(out.wait_for(10));
@@ -430,7 +430,7 @@ TEST(FileTailTest, FileRotatedWhileStoppedIsFinishedAndTheNewOneReadFromTheStart
   std::filesystem::rename(log, dir / "app.log.1");
   append(log, numbered("s", 20, 25));
   auto tail = make_tail(input, state, opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   ASSERT_TRUE(out.wait_for(15));
   settle();
@@ -451,7 +451,7 @@ TEST(FileTailTest, CheckpointDoesNotAdvanceBeforeCommit) {
   const std::string data = numbered("u", 0, 20);
   {
     auto tail = make_tail(input, state, opts);
-    RecordingConsumer out(RecordingConsumer::Commit::kManual);
+    RecordingTailConsumer out(RecordingTailConsumer::Commit::kManual);
     tail->start(out);
     append(log, data);
     ASSERT_TRUE(out.wait_for(20));
@@ -462,7 +462,7 @@ TEST(FileTailTest, CheckpointDoesNotAdvanceBeforeCommit) {
     // Never acknowledged: a restart delivers it all again.
   }
   auto tail = make_tail(input, state, opts);
-  RecordingConsumer out(RecordingConsumer::Commit::kManual);
+  RecordingTailConsumer out(RecordingTailConsumer::Commit::kManual);
   tail->start(out);
   ASSERT_TRUE(out.wait_for(20));
   EXPECT_EQ(out.lines(), expect_lines("u", 0, 20));
@@ -479,7 +479,7 @@ TEST(FileTailTest, OutOfOrderCommitsAdvanceToTheHighestContiguousOffset) {
   auto opts = fast_options({log});
   opts.batch_size = 1;
   auto tail = make_tail(unique_input("ooo"), dir / "state", opts);
-  RecordingConsumer out(RecordingConsumer::Commit::kManual);
+  RecordingTailConsumer out(RecordingTailConsumer::Commit::kManual);
   tail->start(out);
   append(log, "a0\n\nb11\nc222\nd3333\n");  // the empty line belongs to the next batch's range
   ASSERT_TRUE(out.wait_for(4));
@@ -508,7 +508,7 @@ TEST(FileTailTest, CorruptCheckpointStartsFilesFromTheBeginningAndIsCounted) {
   std::filesystem::create_directories(state + "/checkpoints");
   write_file(store.file(), "{\"version\":1,\"files\":[{\"path\":\"/x\",\"dev\":");  // truncated
   auto tail = make_tail(input, state, fast_options({log}));  // start_at: end
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   ASSERT_TRUE(out.wait_for(10));
   settle();
@@ -530,7 +530,7 @@ TEST(FileTailTest, GarbageCheckpointIsSurvivedToo) {
   std::filesystem::create_directories(state + "/checkpoints");
   write_file(store.file(), std::string("\x89PNG\r\n\x1a\n\x00\x00", 10));
   auto tail = make_tail(input, state, fast_options({log}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   ASSERT_TRUE(out.wait_for(3));
   tail->stop();
@@ -544,7 +544,7 @@ TEST(FileTailTest, PollingModeWithoutInotifyFollowsAppendsRotationAndNewFiles) {
   auto opts = fast_options({dir / "*.log"});
   opts.inotify = false;
   auto tail = make_tail(unique_input("poll"), dir / "state", opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   append(log, numbered("p", 0, 10));
   ASSERT_TRUE(out.wait_for(10));
@@ -568,7 +568,7 @@ TEST(FileTailTest, StopReturnsPromptlyWhileBlockedOnAFullPipeline) {
   auto opts = fast_options({log});
   opts.batch_size = 10;
   auto tail = make_tail(unique_input("backpressure"), dir / "state", opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   out.pause();
   tail->start(out);
   append(log, numbered("b", 0, 1000));
@@ -585,7 +585,7 @@ TEST(FileTailTest, FilesMissingAtStartAreWatchedUntilTheyAppear) {
   TempDir dir;
   const std::string log = dir / "sub/auth.log";
   auto tail = make_tail(unique_input("missing"), dir / "state", fast_options({log}));
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   settle();
   std::filesystem::create_directories(dir / "sub");
@@ -601,7 +601,7 @@ TEST(FileTailTest, DeletedFileIsReadToItsEndAndReleased) {
   write_file(log, "");
   auto opts = fast_options({log});
   auto tail = make_tail(unique_input("deleted"), dir / "state", opts);
-  RecordingConsumer out;
+  RecordingTailConsumer out;
   tail->start(out);
   append(log, "one\n");
   ASSERT_TRUE(out.wait_for(1));

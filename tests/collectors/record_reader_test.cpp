@@ -5,14 +5,14 @@
 
 #include <fstream>
 
+#include "tests/support/file_util.h"
+
 namespace tripline {
 namespace {
 
 std::string temp_path(const std::string& name) { return ::testing::TempDir() + "/" + name; }
 
-void write_file(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-}
+using testing::write_file;
 
 void write_gz(const std::string& path, const std::string& content) {
   gzFile f = gzopen(path.c_str(), "wb");

@@ -22,6 +22,7 @@
 #include "collectors/file_tail.h"
 #include "collectors/parsers/parser_factory.h"
 #include "core/metrics.h"
+#include "tests/support/file_util.h"
 
 namespace tripline::testing_support {
 
@@ -60,10 +61,7 @@ inline std::string read_all(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-inline void write_file(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << data;
-}
+using ::tripline::testing::write_file;
 
 // Numbered lines "<prefix><n>\n" for n in [from, to).
 inline std::string numbered(const std::string& prefix, int from, int to) {
@@ -94,10 +92,10 @@ struct Recorded {
 // Records what it is given. Commits each batch as it arrives, or holds the acknowledgements for
 // the test to release in any order. pause() makes submit() block (a full pipeline); shutdown()
 // makes it return false.
-class RecordingConsumer : public BatchConsumer {
+class RecordingTailConsumer : public BatchConsumer {
  public:
   enum class Commit { kOnSubmit, kManual };
-  explicit RecordingConsumer(Commit mode = Commit::kOnSubmit) : mode_(mode) {}
+  explicit RecordingTailConsumer(Commit mode = Commit::kOnSubmit) : mode_(mode) {}
 
   bool submit(EventBatch batch) override {
     std::unique_lock lock(mutex_);

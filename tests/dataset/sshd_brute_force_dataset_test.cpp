@@ -25,7 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kLog = fs::path(TRIPLINE_SHARED_DATA_DIR) / "loghub" / "OpenSSH_2k.log";
-const fs::path kPacks = fs::path(TRIPLINE_SOURCE_DIR) / "config" / "rules.d";
+const fs::path kShippedPacks = fs::path(TRIPLINE_SOURCE_DIR) / "config" / "rules.d";
 const std::string kBruteForce = "5b0a7c1e-2f4d-4c61-9a53-0d7e6b1f2a01";
 constexpr double kWindow = 300;
 constexpr int kThreshold = 10;
@@ -94,7 +94,7 @@ struct Timed {
 Timed replay(const std::string& dir) {
   const std::string out = dir + "/out", err = dir + "/err";
   const auto start = std::chrono::steady_clock::now();
-  testing::AgentProcess p({"replay", "--rules", kPacks.string(), kLog.string()}, out, err);
+  testing::AgentProcess p({"replay", "--rules", kShippedPacks.string(), kLog.string()}, out, err);
   Timed r;
   r.exit_code = p.wait(std::chrono::seconds(120));
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -26,7 +26,7 @@ using testing::AgentHarness;
 using testing::eventually;
 using testing::TickScanner;
 
-constexpr int64_t kTotal = 1000;
+constexpr int64_t kSpoolRecords = 1000;
 
 // Decodes the ticks held by one spool segment (magic | length | CRC-32 | payload framing).
 std::vector<int64_t> ticks_in_segment(const std::string& path) {
@@ -115,7 +115,7 @@ class SpoolFaultTest : public ::testing::Test {
 
   testing::WebhookReceiver rx_;
   AgentHarness agent_{"spool-fault"};
-  TickScanner received_{"", kTotal};
+  TickScanner received_{"", kSpoolRecords};
   size_t fed_ = 0;  // requests of rx_ already looked at
   std::set<std::string> alert_ids_;
 };

@@ -1,5 +1,6 @@
 #pragma once
 // Whole-file reads and writes shared by the test helpers. Header-only.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -13,7 +14,10 @@ inline std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+// Creates the parent directories first.
 inline void write_file(const std::string& path, const std::string& text) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "collectors/collector.h"
+#include "tests/support/file_util.h"
 
 namespace tripline::cloud_testing {
 
@@ -106,10 +107,7 @@ class ScratchDir {
   std::string path_;
 };
 
-inline void write_file(const std::string& path, const std::string& data) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
-}
+using ::tripline::testing::write_file;
 
 // The gzip encoding of `data` (as CloudTrail delivers its files).
 inline std::string gzip_bytes(const std::string& data) {

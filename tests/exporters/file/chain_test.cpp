@@ -15,7 +15,7 @@
 namespace tripline {
 namespace {
 
-std::vector<std::string> read_lines(const std::string& path) {
+std::vector<std::string> read_chain_lines(const std::string& path) {
   std::ifstream in(path);
   std::vector<std::string> out;
   for (std::string line; std::getline(in, line);) out.push_back(line);
@@ -50,7 +50,7 @@ TEST(AlertChain, EachLineLinksToTheHashOfThePreviousOneFromGenesis) {
   auto t = chained(tmp / "a.jsonl");
   send(t, 0, 3);
   t.close();
-  const auto lines = read_lines(tmp / "a.jsonl");
+  const auto lines = read_chain_lines(tmp / "a.jsonl");
   ASSERT_EQ(lines.size(), 3u);
   std::string link, error;
   ASSERT_TRUE(chain_read_link(lines[0], link, error)) << error;
@@ -70,7 +70,7 @@ TEST(AlertChain, ClosingLogsTheHeadHash) {
   ::testing::internal::CaptureStderr();
   t.close();
   const std::string log = ::testing::internal::GetCapturedStderr();
-  const auto lines = read_lines(tmp / "a.jsonl");
+  const auto lines = read_chain_lines(tmp / "a.jsonl");
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_NE(log.find("\"head_sha256\":\"" + sha256_hex(lines[1]) + "\""), std::string::npos) << log;
 }
@@ -85,7 +85,7 @@ TEST(AlertChain, ContinuesAcrossARestartFromTheFilesLastLine) {
     auto t = chained(tmp / "a.jsonl");
     send(t, 2, 2);
   }
-  const auto lines = read_lines(tmp / "a.jsonl");
+  const auto lines = read_chain_lines(tmp / "a.jsonl");
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(first_break(lines), 0u);
 }
@@ -101,7 +101,7 @@ TEST(AlertChain, TornLastRecordIsCutOffSoTheChainHasNoGap) {
     auto t = chained(tmp / "a.jsonl");
     send(t, 2, 1);
   }
-  const auto lines = read_lines(tmp / "a.jsonl");
+  const auto lines = read_chain_lines(tmp / "a.jsonl");
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(first_break(lines), 0u);
   EXPECT_EQ(lines[2].find("half-writ"), std::string::npos);
@@ -113,7 +113,7 @@ TEST(AlertChain, FileMadeOnlyOfATornRecordStartsOverAtGenesis) {
   auto t = chained(tmp / "a.jsonl");
   send(t, 0, 1);
   t.close();
-  const auto lines = read_lines(tmp / "a.jsonl");
+  const auto lines = read_chain_lines(tmp / "a.jsonl");
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(first_break(lines), 0u);
 }
@@ -125,8 +125,8 @@ TEST(AlertChain, RotatedFileIsContinuedByTheNewOne) {
   std::filesystem::rename(tmp / "a.jsonl", tmp / "a.jsonl.1");
   send(t, 2, 2);
   t.close();
-  auto old_lines = read_lines(tmp / "a.jsonl.1");
-  const auto new_lines = read_lines(tmp / "a.jsonl");
+  auto old_lines = read_chain_lines(tmp / "a.jsonl.1");
+  const auto new_lines = read_chain_lines(tmp / "a.jsonl");
   ASSERT_EQ(old_lines.size(), 2u);
   ASSERT_EQ(new_lines.size(), 2u);
   EXPECT_EQ(first_break(new_lines), 1u) << "alone, the new file does not start at genesis";
@@ -140,7 +140,7 @@ TEST(AlertChain, EditDeleteInsertAndReorderBreakTheFirstAffectedLink) {
   auto t = chained(tmp / "a.jsonl");
   send(t, 0, 6);
   t.close();
-  const auto lines = read_lines(tmp / "a.jsonl");
+  const auto lines = read_chain_lines(tmp / "a.jsonl");
   ASSERT_EQ(first_break(lines), 0u);
 
   auto edited = lines;
@@ -177,7 +177,7 @@ TEST(AlertChain, ChainOptionIsReadFromTheOutputConfig) {
   ASSERT_TRUE(sink->deliver(testing::make_alerts(0, 3)));
   ASSERT_TRUE(dynamic_cast<SpooledSink&>(*sink).wait_drained(std::chrono::seconds(5)));
   sink->close();
-  EXPECT_EQ(first_break(read_lines(tmp / "c.jsonl")), 0u);
+  EXPECT_EQ(first_break(read_chain_lines(tmp / "c.jsonl")), 0u);
 
   Diagnostics bad;
   EXPECT_FALSE(testing::build_sink("  - { name: c, type: file, path: c.jsonl, chain: maybe }",

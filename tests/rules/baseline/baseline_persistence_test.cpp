@@ -12,7 +12,7 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const char* kRules = R"(title: denied
+const char* kDeniedRule = R"(title: denied
 id: 11111111-1111-4111-8111-000000000001
 logsource: {product: test}
 detection:
@@ -56,7 +56,7 @@ size_t spikes(sigma::SigmaMatcher& m, TimePoint t, int n) {
   return out;
 }
 
-std::vector<Alert> login(sigma::SigmaMatcher& m, const std::string& ip, TimePoint t) {
+std::vector<Alert> login_at(sigma::SigmaMatcher& m, const std::string& ip, TimePoint t) {
   return feed(m, R"({"eventName":"ConsoleLogin","user":"bob","ip":")" + ip + R"("})", t);
 }
 
@@ -65,21 +65,21 @@ TEST(BaselinePersistence, RestartKeepsWarmUpBaselinesAndLearnedValues) {
   const TimePoint t = at("2026-11-23T10:00:00Z");
   {
     state::StateRegistry registry(dir.path());
-    Loaded l = load(kRules, &registry);
+    Loaded l = load(kDeniedRule, &registry);
     ASSERT_TRUE(l.matcher) << l.dump();
     for (int w = 0; w < 4; ++w) spikes(*l.matcher, t + minutes(w), 1);
-    EXPECT_TRUE(login(*l.matcher, "192.0.2.1", t).empty());
+    EXPECT_TRUE(login_at(*l.matcher, "192.0.2.1", t).empty());
     std::string error;
     ASSERT_TRUE(registry.save_all(error)) << error;
   }
   state::StateRegistry registry(dir.path());
-  Loaded l = load(kRules, &registry);
+  Loaded l = load(kDeniedRule, &registry);
   ASSERT_TRUE(l.matcher) << l.dump();
   // Warm-up survived the restart: five events at once are a spike over a baseline of ~1.
   EXPECT_EQ(spikes(*l.matcher, t + minutes(4), 5), 1u);
   // bob's learned address is still known, and his learning period still counts from before.
-  EXPECT_TRUE(login(*l.matcher, "192.0.2.1", t + hours(2)).empty());
-  EXPECT_EQ(login(*l.matcher, "203.0.113.5", t + hours(2)).size(), 1u);
+  EXPECT_TRUE(login_at(*l.matcher, "192.0.2.1", t + hours(2)).empty());
+  EXPECT_EQ(login_at(*l.matcher, "203.0.113.5", t + hours(2)).size(), 1u);
 }
 
 TEST(BaselinePersistence, WithoutSavedStateARestartLearnsAgain) {
@@ -87,12 +87,12 @@ TEST(BaselinePersistence, WithoutSavedStateARestartLearnsAgain) {
   const TimePoint t = at("2026-11-23T10:00:00Z");
   {
     state::StateRegistry registry(dir.path());
-    Loaded l = load(kRules, &registry);
+    Loaded l = load(kDeniedRule, &registry);
     ASSERT_TRUE(l.matcher);
     for (int w = 0; w < 4; ++w) spikes(*l.matcher, t + minutes(w), 1);
   }
   state::StateRegistry registry(dir.path());
-  Loaded l = load(kRules, &registry);
+  Loaded l = load(kDeniedRule, &registry);
   ASSERT_TRUE(l.matcher);
   EXPECT_EQ(spikes(*l.matcher, t + minutes(4), 5), 0u) << "warm-up starts over";
 }
@@ -100,14 +100,14 @@ TEST(BaselinePersistence, WithoutSavedStateARestartLearnsAgain) {
 TEST(BaselinePersistence, ReloadOfAnUnchangedRuleKeepsTheSameState) {
   state::StateRegistry registry;
   const TimePoint t = at("2026-11-23T10:00:00Z");
-  Loaded first = load(kRules, &registry);
+  Loaded first = load(kDeniedRule, &registry);
   ASSERT_TRUE(first.matcher);
   for (int w = 0; w < 4; ++w) spikes(*first.matcher, t + minutes(w), 1);
-  Loaded second = load(kRules, &registry);
+  Loaded second = load(kDeniedRule, &registry);
   ASSERT_TRUE(second.matcher);
   EXPECT_EQ(spikes(*second.matcher, t + minutes(4), 5), 1u);
   // A changed definition starts fresh.
-  std::string changed = kRules;
+  std::string changed = kDeniedRule;
   changed.replace(changed.find("warmup: 3"), 9, "warmup: 2");
   Loaded third = load(changed, &registry);
   ASSERT_TRUE(third.matcher);

@@ -11,7 +11,7 @@ using namespace testing;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const char* kRules = R"(title: denied
+const char* kDeniedSpikeRules = R"(title: denied
 id: 11111111-1111-4111-8111-000000000001
 logsource: {product: test}
 detection:
@@ -50,7 +50,7 @@ size_t burst(sigma::SigmaMatcher& m, const std::string& user, TimePoint start, i
 }
 
 TEST(RateSpike, NoAlertDuringWarmUpHoweverLargeTheBurst) {
-  Loaded l = load(kRules);
+  Loaded l = load(kDeniedSpikeRules);
   ASSERT_TRUE(l.matcher) << l.dump();
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(burst(*l.matcher, "bob", t, 100), 0u);
@@ -59,7 +59,7 @@ TEST(RateSpike, NoAlertDuringWarmUpHoweverLargeTheBurst) {
 }
 
 TEST(RateSpike, FiresOnceWhenTheWindowExceedsFactorTimesBaseline) {
-  Loaded l = load(kRules);
+  Loaded l = load(kDeniedSpikeRules);
   ASSERT_TRUE(l.matcher) << l.dump();
   const TimePoint t = at("2026-11-23T10:00:00Z");
   for (int w = 0; w < 5; ++w) EXPECT_EQ(burst(*l.matcher, "bob", t + minutes(w), 4), 0u);
@@ -80,7 +80,7 @@ TEST(RateSpike, FiresOnceWhenTheWindowExceedsFactorTimesBaseline) {
 }
 
 TEST(RateSpike, MinCountKeepsSmallNumbersQuiet) {
-  Loaded l = load(kRules);
+  Loaded l = load(kDeniedSpikeRules);
   ASSERT_TRUE(l.matcher);
   const TimePoint t = at("2026-11-23T10:00:00Z");
   for (int w = 0; w < 4; ++w) burst(*l.matcher, "seed", t + minutes(w), 1);
@@ -90,7 +90,7 @@ TEST(RateSpike, MinCountKeepsSmallNumbersQuiet) {
 }
 
 TEST(RateSpike, QuietWindowsPullTheBaselineDown) {
-  Loaded l = load(kRules);
+  Loaded l = load(kDeniedSpikeRules);
   ASSERT_TRUE(l.matcher);
   const TimePoint t = at("2026-11-23T10:00:00Z");
   for (int w = 0; w < 5; ++w) burst(*l.matcher, "bob", t + minutes(w), 10);
@@ -101,7 +101,7 @@ TEST(RateSpike, QuietWindowsPullTheBaselineDown) {
 }
 
 TEST(RateSpike, KeysAreIndependentAndEventsWithoutTheGroupFieldAreNotCounted) {
-  Loaded l = load(kRules);
+  Loaded l = load(kDeniedSpikeRules);
   ASSERT_TRUE(l.matcher);
   const TimePoint t = at("2026-11-23T10:00:00Z");
   for (int w = 0; w < 4; ++w) {
@@ -118,7 +118,7 @@ TEST(RateSpike, KeysAreIndependentAndEventsWithoutTheGroupFieldAreNotCounted) {
 }
 
 TEST(RateSpike, SameAlertIdForTheSameKeyAndWindow) {
-  Loaded a = load(kRules), b = load(kRules);
+  Loaded a = load(kDeniedSpikeRules), b = load(kDeniedSpikeRules);
   ASSERT_TRUE(a.matcher && b.matcher);
   const TimePoint t = at("2026-11-23T10:00:00Z");
   std::vector<Alert> from_a, from_b;
@@ -134,7 +134,7 @@ TEST(RateSpike, SameAlertIdForTheSameKeyAndWindow) {
 }
 
 TEST(RateSpike, StateIsBoundedByMaxKeys) {
-  std::string rules = kRules;
+  std::string rules = kDeniedSpikeRules;
   rules += "  max_keys: 64\n";
   Loaded l = load(rules);
   ASSERT_TRUE(l.matcher) << l.dump();

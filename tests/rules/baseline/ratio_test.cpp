@@ -11,7 +11,7 @@ using namespace testing;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const char* kRules = R"(title: api call
+const char* kApiCallRules = R"(title: api call
 id: 11111111-1111-4111-8111-000000000003
 logsource: {product: test}
 detection:
@@ -56,7 +56,7 @@ size_t calls(sigma::SigmaMatcher& m, const std::string& user, TimePoint t, int o
 }
 
 TEST(Ratio, FiresOnceWhenTheShareExceedsTheThresholdWithEnoughEvents) {
-  Loaded l = load(kRules);
+  Loaded l = load(kApiCallRules);
   ASSERT_TRUE(l.matcher) << l.dump();
   const TimePoint t = at("2026-11-23T10:00:00Z");
   std::vector<Alert> alerts;
@@ -71,7 +71,7 @@ TEST(Ratio, FiresOnceWhenTheShareExceedsTheThresholdWithEnoughEvents) {
 }
 
 TEST(Ratio, BelowMinTotalOrAtTheThresholdStaysQuiet) {
-  Loaded l = load(kRules);
+  Loaded l = load(kApiCallRules);
   ASSERT_TRUE(l.matcher);
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(calls(*l.matcher, "few", t, 0, 19), 0u) << "19 events < min_total";
@@ -79,7 +79,7 @@ TEST(Ratio, BelowMinTotalOrAtTheThresholdStaysQuiet) {
 }
 
 TEST(Ratio, WindowsStartAfresh) {
-  Loaded l = load(kRules);
+  Loaded l = load(kApiCallRules);
   ASSERT_TRUE(l.matcher);
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(calls(*l.matcher, "bob", t, 10, 9), 0u);
@@ -89,10 +89,10 @@ TEST(Ratio, WindowsStartAfresh) {
 }
 
 TEST(Ratio, ReferencedRulesDoNotAlertOnTheirOwnUnlessGenerate) {
-  Loaded l = load(kRules);
+  Loaded l = load(kApiCallRules);
   ASSERT_TRUE(l.matcher);
   EXPECT_TRUE(feed(*l.matcher, call("x", true), at("2026-11-23T10:00:00Z")).empty());
-  std::string gen = kRules;
+  std::string gen = kApiCallRules;
   gen += "generate: true\n";
   Loaded g = load(gen);
   ASSERT_TRUE(g.matcher) << g.dump();

@@ -14,7 +14,7 @@ std::string burst(int threshold) {
          std::to_string(threshold) + "\nlevel: medium\n";
 }
 
-std::vector<Event> failures(double from, int n, const std::string& ip = "203.0.113.7") {
+std::vector<Event> failures_from(double from, int n, const std::string& ip = "203.0.113.7") {
   std::vector<Event> out;
   for (int i = 0; i < n; ++i) {
     out.push_back(
@@ -26,7 +26,7 @@ std::vector<Event> failures(double from, int n, const std::string& ip = "203.0.1
 TEST(CorrelationState, RestartMidWindowKeepsTheWindow) {
   // Uninterrupted: the alert the restarted agent must reproduce.
   Rules reference(burst(10));
-  auto all = failures(0, 10);
+  auto all = failures_from(0, 10);
   std::vector<Alert> expected = reference.run(all, true, "brute-force");
   ASSERT_EQ(expected.size(), 1u);
 
@@ -36,7 +36,7 @@ TEST(CorrelationState, RestartMidWindowKeepsTheWindow) {
     Rules before(burst(10), "", &registry, "restart-a");
     ASSERT_TRUE(before.ok()) << before.diagnostics;
     registry.retain(before.result.state_keys);
-    auto first = failures(0, 6);
+    auto first = failures_from(0, 6);
     // The agent stops: finish() keeps open windows when state persists, then it saves.
     EXPECT_TRUE(before.run(first, true, "brute-force").empty());
     std::string error;
@@ -44,7 +44,7 @@ TEST(CorrelationState, RestartMidWindowKeepsTheWindow) {
   }
   state::StateRegistry registry(dir.string());
   Rules after(burst(10), "", &registry, "restart-b");
-  auto rest = failures(60, 4);
+  auto rest = failures_from(60, 4);
   std::vector<Alert> alerts = after.run(rest, true, "brute-force");
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].alert_id, expected[0].alert_id);
@@ -59,7 +59,7 @@ TEST(CorrelationState, CorruptStateFileIsIgnoredAndTheRuleStartsEmpty) {
   {
     state::StateRegistry registry(dir.string());
     Rules rules(burst(10), "", &registry, "corrupt-a");
-    auto first = failures(0, 6);
+    auto first = failures_from(0, 6);
     rules.run(first, true);
     std::string error;
     ASSERT_TRUE(registry.save_all(error));
@@ -70,9 +70,9 @@ TEST(CorrelationState, CorruptStateFileIsIgnoredAndTheRuleStartsEmpty) {
   state::StateRegistry registry(dir.string());
   Rules rules(burst(10), "", &registry, "corrupt-b");
   ASSERT_TRUE(rules.ok()) << rules.diagnostics;
-  auto rest = failures(60, 4);
+  auto rest = failures_from(60, 4);
   EXPECT_TRUE(rules.run(rest, true, "brute-force").empty()) << "the six are gone";
-  auto more = failures(100, 10);
+  auto more = failures_from(100, 10);
   EXPECT_EQ(rules.run(more, true, "brute-force").size(), 1u) << "and the rule still works";
   fs::remove_all(dir);
 }
@@ -81,14 +81,14 @@ TEST(CorrelationState, ReloadKeepsTheStateOfUnchangedRules) {
   state::StateRegistry registry;
   Rules before(burst(10), "", &registry, "reload-a");
   registry.retain(before.result.state_keys);
-  auto first = failures(0, 6);
+  auto first = failures_from(0, 6);
   EXPECT_TRUE(before.run(first, false, "brute-force").empty());
   // SIGHUP with the same rules: a new rule set, the same windows.
   Rules after(burst(10), "", &registry, "reload-b");
   ASSERT_TRUE(after.ok());
   registry.retain(after.result.state_keys);
   EXPECT_EQ(after.result.state_keys, before.result.state_keys);
-  auto rest = failures(60, 4);
+  auto rest = failures_from(60, 4);
   EXPECT_EQ(after.run(rest, true, "brute-force").size(), 1u);
 }
 
@@ -96,14 +96,14 @@ TEST(CorrelationState, ReloadDropsTheStateOfAChangedRule) {
   state::StateRegistry registry;
   Rules before(burst(10), "", &registry, "changed-a");
   registry.retain(before.result.state_keys);
-  auto first = failures(0, 8);
+  auto first = failures_from(0, 8);
   before.run(first, false);
   Rules after(burst(9), "", &registry, "changed-b");
   registry.retain(after.result.state_keys);
   EXPECT_NE(after.result.state_keys, before.result.state_keys);
   // The changed correlation's new state, and the alert lifecycle's tables (kept across reloads).
   EXPECT_EQ(registry.size(), 2u);
-  auto rest = failures(100, 2);
+  auto rest = failures_from(100, 2);
   EXPECT_TRUE(after.run(rest, true, "brute-force").empty()) << "eight old failures forgotten";
 }
 
@@ -119,7 +119,7 @@ TEST(CorrelationState, DistinctGroupsBeyondTheBoundAreEvictedAndCounted) {
     rules.result.matcher->evaluate(e, alerts);
   }
   // The attacker's own burst still fires while the flood is evicted around it.
-  auto burst_events = failures(200, 10, "192.0.2.99");
+  auto burst_events = failures_from(200, 10, "192.0.2.99");
   EXPECT_EQ(rules.run(burst_events, true, "brute-force").size(), 1u);
   EXPECT_TRUE(alerts.empty());
   const auto& metrics = state::StateMetrics::for_rule("brute-force");

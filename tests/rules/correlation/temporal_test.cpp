@@ -16,14 +16,14 @@ std::string temporal(const std::string& type, const std::string& extra = "") {
          extra + "level: high\n";
 }
 
-Event ev(double s, const std::string& kind, const std::string& user = "bob") {
+Event kind_event(double s, const std::string& kind, const std::string& user = "bob") {
   return Rules::event(s, R"({"kind":")" + kind + R"(","user":")" + user + "\"}");
 }
 
 TEST(Temporal, AllRulesInAnyOrderWithinTheTimespan) {
   Rules rules(temporal("temporal"));
   ASSERT_TRUE(rules.ok()) << rules.diagnostics;
-  std::vector<Event> events = {ev(0, "c"), ev(10, "a"), ev(10, "a"), ev(200, "b")};
+  std::vector<Event> events = {kind_event(0, "c"), kind_event(10, "a"), kind_event(10, "a"), kind_event(200, "b")};
   std::vector<Alert> alerts = rules.run(events, true, "recon");
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].count, 4u) << "every event behind the kept occurrences";
@@ -32,38 +32,38 @@ TEST(Temporal, AllRulesInAnyOrderWithinTheTimespan) {
 
 TEST(Temporal, AMissingRuleOrAnotherUserDoesNotComplete) {
   Rules rules(temporal("temporal"));
-  std::vector<Event> events = {ev(0, "a"), ev(10, "b"), ev(20, "c", "eve"), ev(400, "c")};
+  std::vector<Event> events = {kind_event(0, "a"), kind_event(10, "b"), kind_event(20, "c", "eve"), kind_event(400, "c")};
   EXPECT_TRUE(rules.run(events, true, "recon").empty());
 }
 
 TEST(Temporal, ConditionCountsDistinctRules) {
   Rules rules(temporal("temporal", "    condition:\n        gte: 2\n"));
-  std::vector<Event> events = {ev(0, "a"), ev(10, "a"), ev(20, "b")};
+  std::vector<Event> events = {kind_event(0, "a"), kind_event(10, "a"), kind_event(20, "b")};
   EXPECT_EQ(rules.run(events, true, "recon").size(), 1u);
 }
 
 TEST(TemporalOrdered, FiresOnlyInTheGivenOrder) {
   Rules ordered(temporal("temporal_ordered"));
   ASSERT_TRUE(ordered.ok()) << ordered.diagnostics;
-  std::vector<Event> good = {ev(0, "a"), ev(5, "c"), ev(10, "b"), ev(20, "c")};
+  std::vector<Event> good = {kind_event(0, "a"), kind_event(5, "c"), kind_event(10, "b"), kind_event(20, "c")};
   std::vector<Alert> alerts = ordered.run(good, true, "recon");
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(*alerts[0].ends_at, t0() + std::chrono::minutes(5));
 
   Rules reversed(temporal("temporal_ordered"));
-  std::vector<Event> bad = {ev(0, "c"), ev(10, "b"), ev(20, "a")};
+  std::vector<Event> bad = {kind_event(0, "c"), kind_event(10, "b"), kind_event(20, "a")};
   EXPECT_TRUE(reversed.run(bad, true, "recon").empty());
 }
 
 TEST(TemporalOrdered, LateMiddleEventStillCompletesTheSequence) {
   Rules rules(temporal("temporal_ordered"), "lateness: 1m");
-  std::vector<Event> events = {ev(0, "a"), ev(20, "c"), ev(10, "b")};
+  std::vector<Event> events = {kind_event(0, "a"), kind_event(20, "c"), kind_event(10, "b")};
   EXPECT_EQ(rules.run(events, true, "recon").size(), 1u);
 }
 
 TEST(TemporalOrdered, SequenceLongerThanTheTimespanDoesNotFire) {
   Rules rules(temporal("temporal_ordered"));
-  std::vector<Event> events = {ev(0, "a"), ev(100, "b"), ev(301, "c")};
+  std::vector<Event> events = {kind_event(0, "a"), kind_event(100, "b"), kind_event(301, "c")};
   EXPECT_TRUE(rules.run(events, true, "recon").empty());
 }
 
@@ -94,7 +94,7 @@ level: high
 TEST(Chaining, CorrelationOfACorrelationFiresAndIntermediatesStaySilent) {
   Rules rules(kChain);
   ASSERT_TRUE(rules.ok()) << rules.diagnostics;
-  std::vector<Event> events = {ev(0, "fail"), ev(10, "fail"), ev(20, "fail"), ev(30, "ok")};
+  std::vector<Event> events = {kind_event(0, "fail"), kind_event(10, "fail"), kind_event(20, "fail"), kind_event(30, "ok")};
   std::vector<Alert> all = rules.run(events, true);
   ASSERT_EQ(all.size(), 1u) << "generate defaults to false: neither the rules nor the inner "
                                "correlation alert on their own";
@@ -105,7 +105,7 @@ TEST(Chaining, CorrelationOfACorrelationFiresAndIntermediatesStaySilent) {
 
 TEST(Chaining, SuccessMustFollowWithinTheTimespanOfTheFirstFailure) {
   Rules rules(kChain);
-  std::vector<Event> events = {ev(0, "fail"), ev(10, "fail"), ev(20, "fail"), ev(601, "ok")};
+  std::vector<Event> events = {kind_event(0, "fail"), kind_event(10, "fail"), kind_event(20, "fail"), kind_event(601, "ok")};
   EXPECT_TRUE(rules.run(events, true, "success-after-failures").empty());
 }
 

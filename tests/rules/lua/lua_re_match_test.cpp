@@ -11,7 +11,7 @@ namespace {
 
 using lua_test::json_event;
 
-constexpr const char* kRule = R"LUA(
+constexpr const char* kCatastrophicRule = R"LUA(
 rule { id = "catastrophic", title = "t", sev = "SEV3", logsource = { product = "aws" },
   match = function(event)
     local n = event["n"]
@@ -28,7 +28,7 @@ struct Work {
   uint64_t units = 0;
 };
 
-Work run(lua::LuaFileInstance& inst, int n) {
+Work run_lines(lua::LuaFileInstance& inst, int n) {
   Work w;
   bool matched = false;
   const lua::CallOutcome out =
@@ -43,10 +43,10 @@ TEST(LuaReMatchTest, CatastrophicPatternCostsWorkLinearInTheSubject) {
   LuaLimits limits = lua_test::test_limits();
   limits.instruction_budget = 1'000'000;
   Diagnostics diags;
-  auto inst = lua::LuaFileInstance::build("catastrophic.lua", kRule, limits, diags);
+  auto inst = lua::LuaFileInstance::build("catastrophic.lua", kCatastrophicRule, limits, diags);
   ASSERT_TRUE(inst) << lua_test::diag_text(diags);
 
-  const Work w100k = run(*inst, 100 * 1024);
+  const Work w100k = run_lines(*inst, 100 * 1024);
   ASSERT_TRUE(w100k.ok);
   EXPECT_TRUE(w100k.matched) << "both patterns correctly fail to match";
   // Building the subject (string.rep, the concatenation) and two scans of it: a few units per
@@ -54,7 +54,7 @@ TEST(LuaReMatchTest, CatastrophicPatternCostsWorkLinearInTheSubject) {
   const uint64_t n = 100 * 1024;
   EXPECT_LE(w100k.units, n / 4) << "work bounded linearly in the subject";
 
-  const Work w200k = run(*inst, 200 * 1024);
+  const Work w200k = run_lines(*inst, 200 * 1024);
   ASSERT_TRUE(w200k.ok);
   EXPECT_TRUE(w200k.matched);
   const double ratio = static_cast<double>(w200k.units) / static_cast<double>(w100k.units);

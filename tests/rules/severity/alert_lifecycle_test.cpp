@@ -15,7 +15,7 @@ using namespace lifecycle_testing;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-std::shared_ptr<AlertLifecycle> make(const std::string& yaml,
+std::shared_ptr<AlertLifecycle> make_lifecycle(const std::string& yaml,
                                      std::unordered_map<std::string, LifecycleRule> rules = {}) {
   Diagnostics diags;
   auto policy = policy_from(yaml, diags);
@@ -30,7 +30,7 @@ LifecycleRule throttled(std::chrono::milliseconds window, uint64_t max) {
 }
 
 TEST(AlertLifecycleDedup, SameAlertIdInsideTheWindowGoesOutOnce) {
-  auto lc = make("dedup: {window: 10m}");
+  auto lc = make_lifecycle("dedup: {window: 10m}");
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(pass(*lc, alert("r", "id-1", t)).size(), 1u);
   EXPECT_EQ(pass(*lc, alert("r", "id-1", t + minutes(9))).size(), 0u);
@@ -38,21 +38,21 @@ TEST(AlertLifecycleDedup, SameAlertIdInsideTheWindowGoesOutOnce) {
 }
 
 TEST(AlertLifecycleDedup, SameAlertIdAfterTheWindowGoesOutAgain) {
-  auto lc = make("dedup: {window: 10m}");
+  auto lc = make_lifecycle("dedup: {window: 10m}");
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(pass(*lc, alert("r", "id-1", t)).size(), 1u);
   EXPECT_EQ(pass(*lc, alert("r", "id-1", t + minutes(10))).size(), 1u);
 }
 
 TEST(AlertLifecycleDedup, ZeroWindowTurnsDedupOff) {
-  auto lc = make("dedup: {window: 0s}");
+  auto lc = make_lifecycle("dedup: {window: 0s}");
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(pass(*lc, alert("r", "id-1", t)).size(), 1u);
   EXPECT_EQ(pass(*lc, alert("r", "id-1", t)).size(), 1u);
 }
 
 TEST(AlertLifecycleDedup, DuplicatesAreCountedPerRule) {
-  auto lc = make("{}");
+  auto lc = make_lifecycle("{}");
   auto& counter = LifecycleMetrics::global().suppressed("dedup-metric-rule", "duplicate");
   const double before = counter.Value();
   const TimePoint t = at("2026-11-23T10:00:00Z");
@@ -63,7 +63,7 @@ TEST(AlertLifecycleDedup, DuplicatesAreCountedPerRule) {
 }
 
 TEST(AlertLifecycleDedup, BoundedTableEvictsOldestAndCountsIt) {
-  auto lc = make("dedup: {window: 1h, max_keys: 16}");
+  auto lc = make_lifecycle("dedup: {window: 1h, max_keys: 16}");
   auto& evictions = LifecycleMetrics::global().evictions("dedup");
   const double before = evictions.Value();
   const TimePoint t = at("2026-11-23T10:00:00Z");
@@ -74,7 +74,7 @@ TEST(AlertLifecycleDedup, BoundedTableEvictsOldestAndCountsIt) {
 }
 
 TEST(AlertLifecycleDedup, ConcurrentWorkersLetExactlyOneCopyThrough) {
-  auto lc = make("{}");
+  auto lc = make_lifecycle("{}");
   const TimePoint t = at("2026-11-23T10:00:00Z");
   std::atomic<int> passed{0};
   std::vector<std::thread> workers;
@@ -90,7 +90,7 @@ TEST(AlertLifecycleDedup, ConcurrentWorkersLetExactlyOneCopyThrough) {
 }
 
 TEST(AlertLifecycleThrottle, HoldsBackPastMaxAndSummarisesWhenTheWindowEnds) {
-  auto lc = make("{}", {{"r", throttled(minutes(10), 2)}});
+  auto lc = make_lifecycle("{}", {{"r", throttled(minutes(10), 2)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   int out = 0;
   for (int i = 0; i < 5; ++i) {
@@ -121,7 +121,7 @@ TEST(AlertLifecycleThrottle, HoldsBackPastMaxAndSummarisesWhenTheWindowEnds) {
 }
 
 TEST(AlertLifecycleThrottle, ConcurrentWorkersShareOneWindowAndOneSummary) {
-  auto lc = make("{}", {{"r", throttled(minutes(10), 5)}});
+  auto lc = make_lifecycle("{}", {{"r", throttled(minutes(10), 5)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   std::atomic<int> passed{0};
   std::vector<std::thread> workers;
@@ -142,7 +142,7 @@ TEST(AlertLifecycleThrottle, ConcurrentWorkersShareOneWindowAndOneSummary) {
 }
 
 TEST(AlertLifecycleThrottle, WindowWithoutHeldBackAlertsHasNoSummary) {
-  auto lc = make("{}", {{"r", throttled(minutes(10), 5)}});
+  auto lc = make_lifecycle("{}", {{"r", throttled(minutes(10), 5)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(pass(*lc, alert("r", "a", t)).size(), 1u);
   std::vector<Alert> due;
@@ -152,7 +152,7 @@ TEST(AlertLifecycleThrottle, WindowWithoutHeldBackAlertsHasNoSummary) {
 }
 
 TEST(AlertLifecycleThrottle, LaterAlertClosesTheWindowAndItsSummaryComesFirst) {
-  auto lc = make("{}", {{"r", throttled(minutes(5), 1)}});
+  auto lc = make_lifecycle("{}", {{"r", throttled(minutes(5), 1)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(pass(*lc, alert("r", "a", t)).size(), 1u);
   EXPECT_EQ(pass(*lc, alert("r", "b", t + minutes(1))).size(), 0u);
@@ -163,7 +163,7 @@ TEST(AlertLifecycleThrottle, LaterAlertClosesTheWindowAndItsSummaryComesFirst) {
 }
 
 TEST(AlertLifecycleThrottle, FinishFlushesOpenWindows) {
-  auto lc = make("{}", {{"r", throttled(minutes(5), 1)}});
+  auto lc = make_lifecycle("{}", {{"r", throttled(minutes(5), 1)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   pass(*lc, alert("r", "a", t));
   pass(*lc, alert("r", "b", t));
@@ -174,7 +174,7 @@ TEST(AlertLifecycleThrottle, FinishFlushesOpenWindows) {
 }
 
 TEST(AlertLifecycleThrottle, GroupsAreThrottledSeparately) {
-  auto lc = make("{}", {{"r", throttled(minutes(5), 1)}});
+  auto lc = make_lifecycle("{}", {{"r", throttled(minutes(5), 1)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(pass(*lc, alert("r", "a", t, Sev::kSev2, {{"ip", "1.1.1.1"}})).size(), 1u);
   EXPECT_EQ(pass(*lc, alert("r", "b", t, Sev::kSev2, {{"ip", "2.2.2.2"}})).size(), 1u);
@@ -182,7 +182,7 @@ TEST(AlertLifecycleThrottle, GroupsAreThrottledSeparately) {
 }
 
 TEST(AlertLifecycleThrottle, MoreUrgentAlertBreaksThrough) {
-  auto lc = make("{}", {{"r", throttled(minutes(5), 1)}});
+  auto lc = make_lifecycle("{}", {{"r", throttled(minutes(5), 1)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(pass(*lc, alert("r", "a", t, Sev::kSev3)).size(), 1u);
   EXPECT_EQ(pass(*lc, alert("r", "b", t, Sev::kSev3)).size(), 0u);
@@ -191,7 +191,7 @@ TEST(AlertLifecycleThrottle, MoreUrgentAlertBreaksThrough) {
 }
 
 TEST(AlertLifecycleThrottle, SummaryIsAsUrgentAsTheWorstHeldBackAlert) {
-  auto lc = make("{}", {{"r", throttled(minutes(5), 2)}});
+  auto lc = make_lifecycle("{}", {{"r", throttled(minutes(5), 2)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   pass(*lc, alert("r", "a", t, Sev::kSev1));
   pass(*lc, alert("r", "b", t, Sev::kSev1));
@@ -206,7 +206,7 @@ TEST(AlertLifecycleThrottle, SummaryIsAsUrgentAsTheWorstHeldBackAlert) {
 TEST(AlertLifecycleThrottle, PolicyThrottleSelectsRulesByTag) {
   LifecycleRule tagged;
   tagged.tags = {"attack.discovery"};
-  auto lc = make("throttle: [{tag: 'attack.disc*', window: 10m, max_alerts: 1}]",
+  auto lc = make_lifecycle("throttle: [{tag: 'attack.disc*', window: 10m, max_alerts: 1}]",
                  {{"tagged", tagged}, {"other", LifecycleRule{}}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   EXPECT_EQ(pass(*lc, alert("tagged", "a", t)).size(), 1u);
@@ -218,7 +218,7 @@ TEST(AlertLifecycleThrottle, PolicyThrottleSelectsRulesByTag) {
 TEST(AlertLifecycleThrottle, RuleThrottleWinsOverPolicy) {
   LifecycleRule own = throttled(minutes(10), 3);
   own.tags = {"x"};
-  auto lc = make("throttle: [{tag: x, window: 10m, max_alerts: 1}]", {{"r", own}});
+  auto lc = make_lifecycle("throttle: [{tag: x, window: 10m, max_alerts: 1}]", {{"r", own}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   int out = 0;
   for (int i = 0; i < 5; ++i)
@@ -227,7 +227,7 @@ TEST(AlertLifecycleThrottle, RuleThrottleWinsOverPolicy) {
 }
 
 TEST(AlertLifecycleThrottle, EvictedWindowStillReportsWhatItHeldBack) {
-  auto lc = make("max_groups: 16", {{"r", throttled(minutes(10), 1)}});
+  auto lc = make_lifecycle("max_groups: 16", {{"r", throttled(minutes(10), 1)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   pass(*lc, alert("r", "a", t, Sev::kSev2, {{"ip", "victim"}}));
   pass(*lc, alert("r", "b", t, Sev::kSev2, {{"ip", "victim"}}));
@@ -247,7 +247,7 @@ TEST(AlertLifecycleThrottle, EvictedWindowStillReportsWhatItHeldBack) {
 }
 
 TEST(AlertLifecycleEscalation, SameGroupFiringNTimesWithinTRaisesOneGrade) {
-  auto lc = make("escalation: [{count: 3, within: 1h}]");
+  auto lc = make_lifecycle("escalation: [{count: 3, within: 1h}]");
   const TimePoint t = at("2026-11-23T10:00:00Z");
   const auto g = std::vector<std::pair<std::string, std::string>>{{"user", "bob"}};
   EXPECT_EQ(pass(*lc, alert("r", "1", t, Sev::kSev2, g))[0].sev, Sev::kSev2);
@@ -263,7 +263,7 @@ TEST(AlertLifecycleEscalation, SameGroupFiringNTimesWithinTRaisesOneGrade) {
 }
 
 TEST(AlertLifecycleEscalation, FiringsSpreadWiderThanTDoNotEscalate) {
-  auto lc = make("escalation: [{count: 3, within: 30m}]");
+  auto lc = make_lifecycle("escalation: [{count: 3, within: 30m}]");
   const TimePoint t = at("2026-11-23T10:00:00Z");
   Sev last = Sev::kSev4;
   for (int i = 0; i < 6; ++i)
@@ -272,7 +272,7 @@ TEST(AlertLifecycleEscalation, FiringsSpreadWiderThanTDoNotEscalate) {
 }
 
 TEST(AlertLifecycleEscalation, RaiseStopsAtTheCeiling) {
-  auto lc = make("escalation: [{count: 2, within: 1h, raise: 3, max: SEV1}]");
+  auto lc = make_lifecycle("escalation: [{count: 2, within: 1h, raise: 3, max: SEV1}]");
   const TimePoint t = at("2026-11-23T10:00:00Z");
   pass(*lc, alert("r", "1", t, Sev::kSev3));
   EXPECT_EQ(pass(*lc, alert("r", "2", t, Sev::kSev3))[0].sev, Sev::kSev1);
@@ -282,7 +282,7 @@ TEST(AlertLifecycleEscalation, RaiseStopsAtTheCeiling) {
 }
 
 TEST(AlertLifecycleEscalation, DuplicatesDoNotCountTowardsEscalation) {
-  auto lc = make("escalation: [{count: 2, within: 1h}]");
+  auto lc = make_lifecycle("escalation: [{count: 2, within: 1h}]");
   const TimePoint t = at("2026-11-23T10:00:00Z");
   pass(*lc, alert("r", "same", t));
   EXPECT_TRUE(pass(*lc, alert("r", "same", t)).empty());
@@ -290,7 +290,7 @@ TEST(AlertLifecycleEscalation, DuplicatesDoNotCountTowardsEscalation) {
 }
 
 TEST(AlertLifecycleResolution, EndsAtAndEveryOtherFieldPassThrough) {
-  auto lc = make("escalation: [{count: 5, within: 1h}]", {{"r", throttled(minutes(5), 3)}});
+  auto lc = make_lifecycle("escalation: [{count: 5, within: 1h}]", {{"r", throttled(minutes(5), 3)}});
   const TimePoint t = at("2026-11-23T10:00:00Z");
   Alert a = alert("r", "w", t, Sev::kSev2, {{"source.ip", "203.0.113.7"}});
   a.ends_at = t + minutes(5);

@@ -30,7 +30,7 @@ LifecycleRule iam_rule() {
   return r;
 }
 
-std::shared_ptr<AlertLifecycle> make(const std::string& yaml) {
+std::shared_ptr<AlertLifecycle> make_approving_lifecycle(const std::string& yaml) {
   Diagnostics diags;
   auto policy = policy_from(yaml, diags);
   EXPECT_FALSE(diags.has_errors()) << (diags.items.empty() ? "" : diags.items[0].to_string());
@@ -45,7 +45,7 @@ std::string cloudtrail(const std::string& arn, const std::string& time,
          account + R"(","userIdentity":{"arn":")" + arn + R"("}})";
 }
 
-std::vector<Alert> run(AlertLifecycle& lc, const std::string& rule, const std::string& json,
+std::vector<Alert> run_lifecycle(AlertLifecycle& lc, const std::string& rule, const std::string& json,
                        const std::string& time) {
   const Event e = sigma::testing::json_event(json, {"aws", "cloudtrail", ""});
   std::vector<Alert> out{alert(rule, rule + json, at(time), Sev::kSev1)};
@@ -54,8 +54,8 @@ std::vector<Alert> run(AlertLifecycle& lc, const std::string& rule, const std::s
 }
 
 TEST(ChangeApproval, IamMutationInsideTheWindowByTheApprovedPrincipalIsSev4WithChangeId) {
-  auto lc = make(kChanges);
-  const auto out = run(
+  auto lc = make_approving_lifecycle(kChanges);
+  const auto out = run_lifecycle(
       *lc, "iam",
       cloudtrail("arn:aws:sts::111122223333:assumed-role/terraform/ci-42", "2026-11-23T10:00:00Z"),
       "2026-11-23T10:00:00Z");
@@ -66,10 +66,10 @@ TEST(ChangeApproval, IamMutationInsideTheWindowByTheApprovedPrincipalIsSev4WithC
 }
 
 TEST(ChangeApproval, OutsideTheWindowKeepsItsSeverity) {
-  auto lc = make(kChanges);
+  auto lc = make_approving_lifecycle(kChanges);
   for (const char* t : {"2026-11-23T08:59:59Z", "2026-11-23T11:00:00Z"}) {
     const auto out =
-        run(*lc, "iam", cloudtrail("arn:aws:sts::111122223333:assumed-role/terraform/ci", t), t);
+        run_lifecycle(*lc, "iam", cloudtrail("arn:aws:sts::111122223333:assumed-role/terraform/ci", t), t);
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].sev, Sev::kSev1) << t;
     EXPECT_TRUE(out[0].change_id.empty()) << t;
@@ -77,49 +77,49 @@ TEST(ChangeApproval, OutsideTheWindowKeepsItsSeverity) {
 }
 
 TEST(ChangeApproval, OtherPrincipalOrAccountInsideTheWindowKeepsItsSeverity) {
-  auto lc = make(kChanges);
+  auto lc = make_approving_lifecycle(kChanges);
   const std::string t = "2026-11-23T10:00:00Z";
-  auto out = run(*lc, "iam", cloudtrail("arn:aws:iam::111122223333:user/mallory", t), t);
+  auto out = run_lifecycle(*lc, "iam", cloudtrail("arn:aws:iam::111122223333:user/mallory", t), t);
   EXPECT_EQ(out[0].sev, Sev::kSev1);
   out =
-      run(*lc, "iam",
+      run_lifecycle(*lc, "iam",
           cloudtrail("arn:aws:sts::999999999999:assumed-role/terraform/ci", t, "999999999999"), t);
   EXPECT_EQ(out[0].sev, Sev::kSev1);
 }
 
 TEST(ChangeApproval, RulesOutsideTheSelectionAreNeverGraded) {
-  auto lc = make(kChanges);
+  auto lc = make_approving_lifecycle(kChanges);
   const std::string t = "2026-11-23T10:00:00Z";
   const auto out =
-      run(*lc, "other", cloudtrail("arn:aws:sts::111122223333:assumed-role/terraform/ci", t), t);
+      run_lifecycle(*lc, "other", cloudtrail("arn:aws:sts::111122223333:assumed-role/terraform/ci", t), t);
   EXPECT_EQ(out[0].sev, Sev::kSev1);
   EXPECT_TRUE(out[0].change_id.empty());
 }
 
 TEST(ChangeApproval, TicketCarriedInTheSessionNameApprovesAtAnyTime) {
-  auto lc = make(kChanges);
+  auto lc = make_approving_lifecycle(kChanges);
   const std::string t = "2026-12-01T03:00:00Z";
   auto out =
-      run(*lc, "iam", cloudtrail("arn:aws:sts::111122223333:assumed-role/deployer/CHG-2001", t), t);
+      run_lifecycle(*lc, "iam", cloudtrail("arn:aws:sts::111122223333:assumed-role/deployer/CHG-2001", t), t);
   EXPECT_EQ(out[0].change_id, "CHG-2001");
   EXPECT_EQ(out[0].sev, Sev::kSev4);
   // A longer ticket id that merely starts with it is another ticket.
-  out = run(*lc, "iam", cloudtrail("arn:aws:sts::111122223333:assumed-role/deployer/CHG-20011", t),
+  out = run_lifecycle(*lc, "iam", cloudtrail("arn:aws:sts::111122223333:assumed-role/deployer/CHG-20011", t),
             t);
   EXPECT_TRUE(out[0].change_id.empty());
 }
 
 TEST(ChangeApproval, TicketInRequestTags) {
-  auto lc = make(kChanges);
+  auto lc = make_approving_lifecycle(kChanges);
   const std::string t = "2026-12-01T03:00:00Z";
   const std::string json =
       R"({"eventName":"CreateUser","userIdentity":{"arn":"arn:aws:iam::1:user/a"},)"
       R"("requestParameters":{"tags":[{"key":"change","value":"CHG-2001"}]}})";
-  EXPECT_EQ(run(*lc, "iam", json, t)[0].change_id, "CHG-2001");
+  EXPECT_EQ(run_lifecycle(*lc, "iam", json, t)[0].change_id, "CHG-2001");
 }
 
 TEST(ChangeApproval, AlertsWithoutAnEventAreJudgedByTheirGroupAndFields) {
-  auto lc = make(kChanges);
+  auto lc = make_approving_lifecycle(kChanges);
   Alert a = alert("iam", "g", at("2026-11-23T10:30:00Z"), Sev::kSev2,
                   {{"userIdentity.arn", "arn:aws:sts::111122223333:assumed-role/terraform/x"},
                    {"recipientAccountId", "111122223333"}});
@@ -127,15 +127,15 @@ TEST(ChangeApproval, AlertsWithoutAnEventAreJudgedByTheirGroupAndFields) {
 }
 
 TEST(ChangeApproval, ApprovedChangesDoNotEscalate) {
-  auto lc = make(std::string(kChanges) + "escalation: [{count: 2, within: 1h}]\n");
+  auto lc = make_approving_lifecycle(std::string(kChanges) + "escalation: [{count: 2, within: 1h}]\n");
   const std::string t = "2026-12-01T03:00:00Z";
   const std::string arn = "arn:aws:sts::111122223333:assumed-role/deployer/CHG-2001";
-  run(*lc, "iam", cloudtrail(arn, t) + " ", t);
-  EXPECT_EQ(run(*lc, "iam", cloudtrail(arn, t), t)[0].sev, Sev::kSev4);
+  run_lifecycle(*lc, "iam", cloudtrail(arn, t) + " ", t);
+  EXPECT_EQ(run_lifecycle(*lc, "iam", cloudtrail(arn, t), t)[0].sev, Sev::kSev4);
 }
 
 TEST(ChangeApproval, CustomSelectionAndFields) {
-  auto lc = make(R"(
+  auto lc = make_approving_lifecycle(R"(
 changes:
   select: {rule: other}
   principal_fields: [actor.id]
@@ -143,8 +143,8 @@ changes:
     - {id: C1, start: 2026-11-23T00:00:00Z, end: 2026-11-24T00:00:00Z, principals: [svc-*]}
 )");
   const std::string t = "2026-11-23T10:00:00Z";
-  EXPECT_EQ(run(*lc, "other", R"({"actor":{"id":"svc-deploy"}})", t)[0].change_id, "C1");
-  EXPECT_TRUE(run(*lc, "iam", R"({"actor":{"id":"svc-deploy"}})", t)[0].change_id.empty());
+  EXPECT_EQ(run_lifecycle(*lc, "other", R"({"actor":{"id":"svc-deploy"}})", t)[0].change_id, "C1");
+  EXPECT_TRUE(run_lifecycle(*lc, "iam", R"({"actor":{"id":"svc-deploy"}})", t)[0].change_id.empty());
 }
 
 Diagnostics read_errors(const std::string& yaml) {

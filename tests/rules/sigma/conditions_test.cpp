@@ -14,7 +14,7 @@ std::string abc(const std::string& cond) {
 }
 
 // Events named by the fields set to "1".
-std::string ev(const std::string& ones) {
+std::string ones_event(const std::string& ones) {
   std::string json = "{";
   for (char c : ones) {
     if (json.size() > 1) json += ",";
@@ -26,100 +26,100 @@ std::string ev(const std::string& ones) {
 TEST(SigmaConditions, AndOrNot) {
   RuleProbe p(abc("sel_a and not filter"));
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
-  EXPECT_TRUE(p.matches(ev("a")));
-  EXPECT_FALSE(p.matches(ev("af")));
+  EXPECT_TRUE(p.matches(ones_event("a")));
+  EXPECT_FALSE(p.matches(ones_event("af")));
   RuleProbe q(abc("sel_a or sel_b"));
   ASSERT_TRUE(q.ok());
-  EXPECT_TRUE(q.matches(ev("b")));
-  EXPECT_FALSE(q.matches(ev("c")));
+  EXPECT_TRUE(q.matches(ones_event("b")));
+  EXPECT_FALSE(q.matches(ones_event("c")));
 }
 
 TEST(SigmaConditions, AndBindsTighterThanOr) {
   RuleProbe p(abc("sel_a or sel_b and sel_c"));
   ASSERT_TRUE(p.ok());
-  EXPECT_TRUE(p.matches(ev("a")));
-  EXPECT_FALSE(p.matches(ev("b")));
-  EXPECT_TRUE(p.matches(ev("bc")));
+  EXPECT_TRUE(p.matches(ones_event("a")));
+  EXPECT_FALSE(p.matches(ones_event("b")));
+  EXPECT_TRUE(p.matches(ones_event("bc")));
 }
 
 TEST(SigmaConditions, NotBindsTighterThanAnd) {
   RuleProbe p(abc("not sel_a and sel_b"));
   ASSERT_TRUE(p.ok());
-  EXPECT_TRUE(p.matches(ev("b")));
-  EXPECT_FALSE(p.matches(ev("ab")));
-  EXPECT_FALSE(p.matches(ev("")));
+  EXPECT_TRUE(p.matches(ones_event("b")));
+  EXPECT_FALSE(p.matches(ones_event("ab")));
+  EXPECT_FALSE(p.matches(ones_event("")));
 }
 
 TEST(SigmaConditions, ParenthesesGroup) {
   RuleProbe p(abc("(sel_a or sel_b) and sel_c"));
   ASSERT_TRUE(p.ok());
-  EXPECT_FALSE(p.matches(ev("a")));
-  EXPECT_TRUE(p.matches(ev("ac")));
-  EXPECT_TRUE(p.matches(ev("bc")));
+  EXPECT_FALSE(p.matches(ones_event("a")));
+  EXPECT_TRUE(p.matches(ones_event("ac")));
+  EXPECT_TRUE(p.matches(ones_event("bc")));
   RuleProbe q(abc("not (sel_a or sel_b)"));
   ASSERT_TRUE(q.ok());
-  EXPECT_TRUE(q.matches(ev("c")));
-  EXPECT_FALSE(q.matches(ev("b")));
+  EXPECT_TRUE(q.matches(ones_event("c")));
+  EXPECT_FALSE(q.matches(ones_event("b")));
 }
 
 TEST(SigmaConditions, OneOfPattern) {
   RuleProbe p(abc("1 of sel_* and not filter"));
   ASSERT_TRUE(p.ok());
-  EXPECT_TRUE(p.matches(ev("c")));
-  EXPECT_FALSE(p.matches(ev("cf")));
-  EXPECT_FALSE(p.matches(ev("f")));
+  EXPECT_TRUE(p.matches(ones_event("c")));
+  EXPECT_FALSE(p.matches(ones_event("cf")));
+  EXPECT_FALSE(p.matches(ones_event("f")));
 }
 
 TEST(SigmaConditions, AllOfPattern) {
   RuleProbe p(abc("all of sel_*"));
   ASSERT_TRUE(p.ok());
-  EXPECT_TRUE(p.matches(ev("abc")));
-  EXPECT_FALSE(p.matches(ev("ab")));
+  EXPECT_TRUE(p.matches(ones_event("abc")));
+  EXPECT_FALSE(p.matches(ones_event("ab")));
 }
 
 TEST(SigmaConditions, PatternWithWildcardInTheMiddle) {
   RuleProbe p("    sel_x_one:\n        a: '1'\n    sel_y_one:\n        b: '1'\n"
               "    sel_x_two:\n        c: '1'\n    condition: all of sel_*_one\n");
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
-  EXPECT_TRUE(p.matches(ev("ab")));
-  EXPECT_FALSE(p.matches(ev("ac")));
+  EXPECT_TRUE(p.matches(ones_event("ab")));
+  EXPECT_FALSE(p.matches(ones_event("ac")));
 }
 
 TEST(SigmaConditions, OneOfThem) {
   RuleProbe p(abc("1 of them"));
   ASSERT_TRUE(p.ok());
-  EXPECT_TRUE(p.matches(ev("f")));
-  EXPECT_FALSE(p.matches(ev("x")));
+  EXPECT_TRUE(p.matches(ones_event("f")));
+  EXPECT_FALSE(p.matches(ones_event("x")));
 }
 
 TEST(SigmaConditions, AllOfThemSkipsUnderscoreIdentifiers) {
   RuleProbe p("    sel:\n        a: '1'\n    _helper:\n        z: '1'\n"
               "    condition: all of them\n");
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
-  EXPECT_TRUE(p.matches(ev("a")));
-  EXPECT_FALSE(p.matches(ev("z")));
+  EXPECT_TRUE(p.matches(ones_event("a")));
+  EXPECT_FALSE(p.matches(ones_event("z")));
 }
 
 TEST(SigmaConditions, CountOfPatternNeedsThatMany) {
   RuleProbe p(abc("2 of sel_*"));
   ASSERT_TRUE(p.ok());
-  EXPECT_TRUE(p.matches(ev("ac")));
-  EXPECT_FALSE(p.matches(ev("c")));
+  EXPECT_TRUE(p.matches(ones_event("ac")));
+  EXPECT_FALSE(p.matches(ones_event("c")));
 }
 
 TEST(SigmaConditions, AListOfConditionsIsOrLinked) {
   RuleProbe p("    sel_a:\n        a: '1'\n    sel_b:\n        b: '1'\n"
               "    condition:\n        - sel_a\n        - sel_b\n");
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
-  EXPECT_TRUE(p.matches(ev("b")));
-  EXPECT_FALSE(p.matches(ev("c")));
+  EXPECT_TRUE(p.matches(ones_event("b")));
+  EXPECT_FALSE(p.matches(ones_event("c")));
 }
 
 TEST(SigmaConditions, KeywordsAreCaseInsensitive) {
   RuleProbe p(abc("sel_a AND NOT filter"));
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
-  EXPECT_TRUE(p.matches(ev("a")));
-  EXPECT_FALSE(p.matches(ev("af")));
+  EXPECT_TRUE(p.matches(ones_event("a")));
+  EXPECT_FALSE(p.matches(ones_event("af")));
 }
 
 TEST(SigmaConditions, UnknownIdentifierPointsAtItsColumn) {

@@ -6,12 +6,12 @@
 namespace tripline::sigma::testing {
 namespace {
 
-std::string sel(const std::string& body) {
+std::string modifier_rule(const std::string& body) {
   return "    selection:\n" + body + "    condition: selection\n";
 }
 
 TEST(SigmaModifiers, ContainsMatchesAnywhereCaseInsensitively) {
-  RuleProbe p(sel("        CommandLine|contains: 'mimikatz'\n"));
+  RuleProbe p(modifier_rule("        CommandLine|contains: 'mimikatz'\n"));
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
   EXPECT_TRUE(p.matches(R"({"CommandLine":"run MimiKatz.exe now"})"));
   EXPECT_FALSE(p.matches(R"({"CommandLine":"mimi katz"})"));
@@ -19,21 +19,21 @@ TEST(SigmaModifiers, ContainsMatchesAnywhereCaseInsensitively) {
 }
 
 TEST(SigmaModifiers, StartswithAnchorsAtTheBeginning) {
-  RuleProbe p(sel("        Image|startswith: 'C:\\Windows\\'\n"));
+  RuleProbe p(modifier_rule("        Image|startswith: 'C:\\Windows\\'\n"));
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
   EXPECT_TRUE(p.matches(R"({"Image":"c:\\windows\\system32\\cmd.exe"})"));
   EXPECT_FALSE(p.matches(R"({"Image":"D:\\C:\\Windows\\x"})"));
 }
 
 TEST(SigmaModifiers, EndswithAnchorsAtTheEnd) {
-  RuleProbe p(sel("        Image|endswith: '\\cmd.exe'\n"));
+  RuleProbe p(modifier_rule("        Image|endswith: '\\cmd.exe'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"Image":"C:\\Windows\\System32\\CMD.EXE"})"));
   EXPECT_FALSE(p.matches(R"({"Image":"C:\\cmd.exe.bak"})"));
 }
 
 TEST(SigmaModifiers, ListValuesAreOrLinked) {
-  RuleProbe p(sel("        eventName:\n            - StopLogging\n            - DeleteTrail\n"));
+  RuleProbe p(modifier_rule("        eventName:\n            - StopLogging\n            - DeleteTrail\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"eventName":"DeleteTrail"})"));
   EXPECT_TRUE(p.matches(R"({"eventName":"stoplogging"})"));
@@ -41,7 +41,7 @@ TEST(SigmaModifiers, ListValuesAreOrLinked) {
 }
 
 TEST(SigmaModifiers, AllLinksListValuesWithAnd) {
-  RuleProbe p(sel("        CommandLine|contains|all:\n            - ' -enc '\n"
+  RuleProbe p(modifier_rule("        CommandLine|contains|all:\n            - ' -enc '\n"
                   "            - 'powershell'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"CommandLine":"powershell.exe -enc AAAA"})"));
@@ -50,13 +50,13 @@ TEST(SigmaModifiers, AllLinksListValuesWithAnd) {
 }
 
 TEST(SigmaModifiers, AllWithASingleValueWarns) {
-  RuleProbe p(sel("        CommandLine|contains|all: 'x'\n"));
+  RuleProbe p(modifier_rule("        CommandLine|contains|all: 'x'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.compiled().has_code("rules.all-single-value"));
 }
 
 TEST(SigmaModifiers, ReIsCaseSensitiveUnanchoredSearch) {
-  RuleProbe p(sel("        CommandLine|re: 'ab[0-9]+c'\n"));
+  RuleProbe p(modifier_rule("        CommandLine|re: 'ab[0-9]+c'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"CommandLine":"xxab123cxx"})"));
   EXPECT_FALSE(p.matches(R"({"CommandLine":"xxAB123Cxx"})"));
@@ -64,30 +64,30 @@ TEST(SigmaModifiers, ReIsCaseSensitiveUnanchoredSearch) {
 }
 
 TEST(SigmaModifiers, ReSubModifierIMakesItCaseInsensitive) {
-  RuleProbe p(sel("        CommandLine|re|i: '^whoami$'\n"));
+  RuleProbe p(modifier_rule("        CommandLine|re|i: '^whoami$'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"CommandLine":"WHOAMI"})"));
   EXPECT_FALSE(p.matches(R"({"CommandLine":"whoami /all"})"));
 }
 
 TEST(SigmaModifiers, ReSubModifierMAnchorsAtLines) {
-  RuleProbe with_m(sel("        Body|re|m: '^second$'\n"));
-  RuleProbe without(sel("        Body|re: '^second$'\n"));
+  RuleProbe with_m(modifier_rule("        Body|re|m: '^second$'\n"));
+  RuleProbe without(modifier_rule("        Body|re: '^second$'\n"));
   ASSERT_TRUE(with_m.ok() && without.ok());
   EXPECT_TRUE(with_m.matches(R"({"Body":"first\nsecond\nthird"})"));
   EXPECT_FALSE(without.matches(R"({"Body":"first\nsecond\nthird"})"));
 }
 
 TEST(SigmaModifiers, ReSubModifierSLetsDotMatchNewlines) {
-  RuleProbe with_s(sel("        Body|re|s: 'a.b'\n"));
-  RuleProbe without(sel("        Body|re: 'a.b'\n"));
+  RuleProbe with_s(modifier_rule("        Body|re|s: 'a.b'\n"));
+  RuleProbe without(modifier_rule("        Body|re: 'a.b'\n"));
   ASSERT_TRUE(with_s.ok() && without.ok());
   EXPECT_TRUE(with_s.matches(R"({"Body":"a\nb"})"));
   EXPECT_FALSE(without.matches(R"({"Body":"a\nb"})"));
 }
 
 TEST(SigmaModifiers, RegexRe2CannotExpressIsALoadErrorWithPosition) {
-  RuleProbe p(sel("        CommandLine|re: 'foo(?!bar)'\n"));
+  RuleProbe p(modifier_rule("        CommandLine|re: 'foo(?!bar)'\n"));
   EXPECT_FALSE(p.ok());
   const Diagnostic* d = p.compiled().find("rules.regex");
   ASSERT_NE(d, nullptr) << p.compiled().dump();
@@ -96,13 +96,13 @@ TEST(SigmaModifiers, RegexRe2CannotExpressIsALoadErrorWithPosition) {
 }
 
 TEST(SigmaModifiers, RegexFlagsWithoutReAreRejected) {
-  RuleProbe p(sel("        CommandLine|contains|i: 'x'\n"));
+  RuleProbe p(modifier_rule("        CommandLine|contains|i: 'x'\n"));
   EXPECT_FALSE(p.ok());
   EXPECT_TRUE(p.compiled().has_code("rules.modifier"));
 }
 
 TEST(SigmaModifiers, CidrMatchesIpv4Networks) {
-  RuleProbe p(sel("        SourceIp|cidr:\n            - '10.0.0.0/8'\n            - '192.168.1.0/24'\n"));
+  RuleProbe p(modifier_rule("        SourceIp|cidr:\n            - '10.0.0.0/8'\n            - '192.168.1.0/24'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"SourceIp":"10.200.3.4"})"));
   EXPECT_TRUE(p.matches(R"({"SourceIp":"192.168.1.77"})"));
@@ -112,7 +112,7 @@ TEST(SigmaModifiers, CidrMatchesIpv4Networks) {
 }
 
 TEST(SigmaModifiers, CidrMatchesIpv6Networks) {
-  RuleProbe p(sel("        SourceIp|cidr: '2001:db8::/32'\n"));
+  RuleProbe p(modifier_rule("        SourceIp|cidr: '2001:db8::/32'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"SourceIp":"2001:db8:1::5"})"));
   EXPECT_TRUE(p.matches(R"({"SourceIp":"2001:DB8::1"})"));
@@ -121,13 +121,13 @@ TEST(SigmaModifiers, CidrMatchesIpv6Networks) {
 }
 
 TEST(SigmaModifiers, CidrRejectsAnInvalidRange) {
-  RuleProbe p(sel("        SourceIp|cidr: '10.0.0.0/33'\n"));
+  RuleProbe p(modifier_rule("        SourceIp|cidr: '10.0.0.0/33'\n"));
   EXPECT_FALSE(p.ok());
   EXPECT_TRUE(p.compiled().has_code("rules.cidr"));
 }
 
 TEST(SigmaModifiers, Base64MatchesTheEncodedValue) {
-  RuleProbe p(sel("        Data|base64: 'secret'\n"));
+  RuleProbe p(modifier_rule("        Data|base64: 'secret'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"Data":"c2VjcmV0"})"));
   EXPECT_FALSE(p.matches(R"({"Data":"C2VJCMV0"})"));  // base64 is case-significant
@@ -135,7 +135,7 @@ TEST(SigmaModifiers, Base64MatchesTheEncodedValue) {
 }
 
 TEST(SigmaModifiers, Base64offsetFindsTheValueAtEveryAlignment) {
-  RuleProbe p(sel("        Data|base64offset|contains: 'http://'\n"));
+  RuleProbe p(modifier_rule("        Data|base64offset|contains: 'http://'\n"));
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
   EXPECT_TRUE(p.matches(R"({"Data":"aHR0cDovL2V2aWw="})"));          // offset 0
   EXPECT_TRUE(p.matches(R"({"Data":"WGh0dHA6Ly9ldmls"})"));          // offset 1
@@ -145,13 +145,13 @@ TEST(SigmaModifiers, Base64offsetFindsTheValueAtEveryAlignment) {
 }
 
 TEST(SigmaModifiers, Base64RefusesWildcards) {
-  RuleProbe p(sel("        Data|contains|base64: 'abc'\n"));
+  RuleProbe p(modifier_rule("        Data|contains|base64: 'abc'\n"));
   EXPECT_FALSE(p.ok());
   EXPECT_TRUE(p.compiled().has_code("rules.modifier"));
 }
 
 TEST(SigmaModifiers, WideBase64offsetFindsUtf16PowerShell) {
-  RuleProbe p(sel("        CommandLine|wide|base64offset|contains: 'IEX ('\n"));
+  RuleProbe p(modifier_rule("        CommandLine|wide|base64offset|contains: 'IEX ('\n"));
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
   EXPECT_TRUE(p.matches(R"({"CommandLine":"powershell -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAeAA="})"));
   EXPECT_TRUE(p.matches(R"({"CommandLine":"-e YQBJAEUAWAAgACgATgBlAHcALQBPAGIAagBlAGMAdAB4AA=="})"));
@@ -161,7 +161,7 @@ TEST(SigmaModifiers, WideBase64offsetFindsUtf16PowerShell) {
 
 TEST(SigmaModifiers, Utf16leAndWideEncodeLittleEndian) {
   for (const char* mod : {"utf16le", "wide"}) {
-    RuleProbe p(sel(std::string("        Data|") + mod + "|base64: 'whoami'\n"));
+    RuleProbe p(modifier_rule(std::string("        Data|") + mod + "|base64: 'whoami'\n"));
     ASSERT_TRUE(p.ok()) << mod;
     EXPECT_TRUE(p.matches(R"({"Data":"dwBoAG8AYQBtAGkA"})")) << mod;
     EXPECT_FALSE(p.matches(R"({"Data":"AHcAaABvAGEAbQBp"})")) << mod;
@@ -169,21 +169,21 @@ TEST(SigmaModifiers, Utf16leAndWideEncodeLittleEndian) {
 }
 
 TEST(SigmaModifiers, Utf16beEncodesBigEndian) {
-  RuleProbe p(sel("        Data|utf16be|base64: 'whoami'\n"));
+  RuleProbe p(modifier_rule("        Data|utf16be|base64: 'whoami'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"Data":"AHcAaABvAGEAbQBp"})"));
   EXPECT_FALSE(p.matches(R"({"Data":"dwBoAG8AYQBtAGkA"})"));
 }
 
 TEST(SigmaModifiers, Utf16PrependsAByteOrderMark) {
-  RuleProbe p(sel("        Data|utf16|base64: 'whoami'\n"));
+  RuleProbe p(modifier_rule("        Data|utf16|base64: 'whoami'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"Data":"//53AGgAbwBhAG0AaQA="})"));
   EXPECT_FALSE(p.matches(R"({"Data":"dwBoAG8AYQBtAGkA"})"));
 }
 
 TEST(SigmaModifiers, WindashAcceptsEveryDashSpelling) {
-  RuleProbe p(sel("        CommandLine|windash|contains: ' -exec bypass'\n"));
+  RuleProbe p(modifier_rule("        CommandLine|windash|contains: ' -exec bypass'\n"));
   ASSERT_TRUE(p.ok());
   for (const char* dash : {"-", "/", "\u2013", "\u2014", "\u2015"}) {
     EXPECT_TRUE(p.matches(std::string(R"({"CommandLine":"ps.exe )") + dash + R"(exec bypass"})"))
@@ -193,15 +193,15 @@ TEST(SigmaModifiers, WindashAcceptsEveryDashSpelling) {
 }
 
 TEST(SigmaModifiers, WindashLeavesDashesInsideWordsAlone) {
-  RuleProbe p(sel("        CommandLine|windash: 'a-b'\n"));
+  RuleProbe p(modifier_rule("        CommandLine|windash: 'a-b'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"CommandLine":"a-b"})"));
   EXPECT_FALSE(p.matches(R"({"CommandLine":"a/b"})"));
 }
 
 TEST(SigmaModifiers, ExistsTrueAndFalse) {
-  RuleProbe yes(sel("        PasswordLastSet|exists: true\n"));
-  RuleProbe no(sel("        PasswordLastSet|exists: false\n"));
+  RuleProbe yes(modifier_rule("        PasswordLastSet|exists: true\n"));
+  RuleProbe no(modifier_rule("        PasswordLastSet|exists: false\n"));
   ASSERT_TRUE(yes.ok() && no.ok());
   EXPECT_TRUE(yes.matches(R"({"PasswordLastSet":""})"));
   EXPECT_TRUE(yes.matches(R"({"PasswordLastSet":null})"));
@@ -211,16 +211,16 @@ TEST(SigmaModifiers, ExistsTrueAndFalse) {
 }
 
 TEST(SigmaModifiers, ExistsNeedsABoolean) {
-  RuleProbe p(sel("        Field|exists: maybe\n"));
+  RuleProbe p(modifier_rule("        Field|exists: maybe\n"));
   EXPECT_FALSE(p.ok());
   EXPECT_TRUE(p.compiled().has_code("rules.exists"));
 }
 
 TEST(SigmaModifiers, NumericComparisons) {
-  RuleProbe gt(sel("        Count|gt: 10\n"));
-  RuleProbe gte(sel("        Count|gte: 10\n"));
-  RuleProbe lt(sel("        Count|lt: 10\n"));
-  RuleProbe lte(sel("        Count|lte: 10.5\n"));
+  RuleProbe gt(modifier_rule("        Count|gt: 10\n"));
+  RuleProbe gte(modifier_rule("        Count|gte: 10\n"));
+  RuleProbe lt(modifier_rule("        Count|lt: 10\n"));
+  RuleProbe lte(modifier_rule("        Count|lte: 10.5\n"));
   ASSERT_TRUE(gt.ok() && gte.ok() && lt.ok() && lte.ok());
   EXPECT_TRUE(gt.matches(R"({"Count":11})"));
   EXPECT_FALSE(gt.matches(R"({"Count":10})"));
@@ -235,13 +235,13 @@ TEST(SigmaModifiers, NumericComparisons) {
 }
 
 TEST(SigmaModifiers, ComparisonNeedsANumber) {
-  RuleProbe p(sel("        Count|gt: ten\n"));
+  RuleProbe p(modifier_rule("        Count|gt: ten\n"));
   EXPECT_FALSE(p.ok());
   EXPECT_TRUE(p.compiled().has_code("rules.number"));
 }
 
 TEST(SigmaModifiers, FieldrefComparesTwoFieldsOfTheEvent) {
-  RuleProbe p(sel("        Image|fieldref: ParentImage\n"));
+  RuleProbe p(modifier_rule("        Image|fieldref: ParentImage\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"Image":"C:\\a.exe","ParentImage":"c:\\A.EXE"})"));
   EXPECT_FALSE(p.matches(R"({"Image":"C:\\a.exe","ParentImage":"C:\\b.exe"})"));
@@ -249,8 +249,8 @@ TEST(SigmaModifiers, FieldrefComparesTwoFieldsOfTheEvent) {
 }
 
 TEST(SigmaModifiers, FieldrefWithEndswithAndNeq) {
-  RuleProbe ends(sel("        TargetFilename|endswith|fieldref: Image\n"));
-  RuleProbe neq(sel("        User|fieldref|neq: ParentUser\n"));
+  RuleProbe ends(modifier_rule("        TargetFilename|endswith|fieldref: Image\n"));
+  RuleProbe neq(modifier_rule("        User|fieldref|neq: ParentUser\n"));
   ASSERT_TRUE(ends.ok() && neq.ok()) << ends.compiled().dump() << neq.compiled().dump();
   EXPECT_TRUE(ends.matches(R"({"TargetFilename":"x\\y\\a.exe","Image":"y\\a.exe"})"));
   EXPECT_FALSE(ends.matches(R"({"TargetFilename":"a.exe.txt","Image":"a.exe"})"));
@@ -261,7 +261,7 @@ TEST(SigmaModifiers, FieldrefWithEndswithAndNeq) {
 TEST(SigmaModifiers, ExpandUsesConfiguredPlaceholderValues) {
   const std::map<std::string, std::vector<std::string>> values = {
       {"Admins", {"adm_*", "root"}}};
-  RuleProbe p(sel("        User|expand: '%Admins%'\n"), &values);
+  RuleProbe p(modifier_rule("        User|expand: '%Admins%'\n"), &values);
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
   EXPECT_TRUE(p.matches(R"({"User":"adm_alice"})"));
   EXPECT_TRUE(p.matches(R"({"User":"ROOT"})"));
@@ -270,20 +270,20 @@ TEST(SigmaModifiers, ExpandUsesConfiguredPlaceholderValues) {
 
 TEST(SigmaModifiers, ExpandKeepsEscapedPercentLiteral) {
   const std::map<std::string, std::vector<std::string>> values = {{"name", {"x"}}};
-  RuleProbe p(sel("        Field|expand: '\\%plain%name%'\n"), &values);
+  RuleProbe p(modifier_rule("        Field|expand: '\\%plain%name%'\n"), &values);
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
   EXPECT_TRUE(p.matches(R"({"Field":"%plainx"})"));
   EXPECT_FALSE(p.matches(R"({"Field":"%plain%name%"})"));
 }
 
 TEST(SigmaModifiers, ExpandWithoutValuesIsAnErrorWhenRequired) {
-  RuleProbe p(sel("        User|expand: '%Unknown%'\n"));
+  RuleProbe p(modifier_rule("        User|expand: '%Unknown%'\n"));
   EXPECT_FALSE(p.ok());
   EXPECT_TRUE(p.compiled().has_code("rules.placeholder"));
 }
 
 TEST(SigmaModifiers, ExpandWithoutValuesIsAWarningForLint) {
-  Compiled c = compile_text(rule_yaml(sel("        User|expand: '%Unknown%'\n")), nullptr, false);
+  Compiled c = compile_text(rule_yaml(modifier_rule("        User|expand: '%Unknown%'\n")), nullptr, false);
   ASSERT_NE(c.set, nullptr) << c.dump();
   EXPECT_TRUE(c.has_code("rules.placeholder"));
   Event e = json_event(R"({"User":"%Unknown%"})");
@@ -291,20 +291,20 @@ TEST(SigmaModifiers, ExpandWithoutValuesIsAWarningForLint) {
 }
 
 TEST(SigmaModifiers, PlaceholderWithoutExpandIsLiteral) {
-  RuleProbe p(sel("        User: '%Admins%'\n"));
+  RuleProbe p(modifier_rule("        User: '%Admins%'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"User":"%admins%"})"));
 }
 
 TEST(SigmaModifiers, CasedMakesMatchingCaseSensitive) {
-  RuleProbe p(sel("        Name|cased|contains: 'Evil'\n"));
+  RuleProbe p(modifier_rule("        Name|cased|contains: 'Evil'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"Name":"theEvilOne"})"));
   EXPECT_FALSE(p.matches(R"({"Name":"theevilone"})"));
 }
 
 TEST(SigmaModifiers, NeqNegatesTheValueList) {
-  RuleProbe p(sel("        Status|neq:\n            - ok\n            - success\n"));
+  RuleProbe p(modifier_rule("        Status|neq:\n            - ok\n            - success\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"Status":"failed"})"));
   EXPECT_FALSE(p.matches(R"({"Status":"OK"})"));
@@ -312,9 +312,9 @@ TEST(SigmaModifiers, NeqNegatesTheValueList) {
 }
 
 TEST(SigmaModifiers, TimePartsCompareNumbers) {
-  RuleProbe hour(sel("        EventTime|hour|gte: 22\n"));
-  RuleProbe month(sel("        EventTime|month: 2\n"));
-  RuleProbe week(sel("        EventTime|week: 1\n"));
+  RuleProbe hour(modifier_rule("        EventTime|hour|gte: 22\n"));
+  RuleProbe month(modifier_rule("        EventTime|month: 2\n"));
+  RuleProbe week(modifier_rule("        EventTime|week: 1\n"));
   ASSERT_TRUE(hour.ok() && month.ok() && week.ok()) << hour.compiled().dump();
   EXPECT_TRUE(hour.matches(R"({"EventTime":"2024-03-05T23:10:00Z"})"));
   EXPECT_FALSE(hour.matches(R"({"EventTime":"2024-03-05T08:10:00Z"})"));
@@ -325,7 +325,7 @@ TEST(SigmaModifiers, TimePartsCompareNumbers) {
 }
 
 TEST(SigmaModifiers, UnknownModifierIsAnErrorAtTheKey) {
-  RuleProbe p(sel("        Name|sortof: 'x'\n"));
+  RuleProbe p(modifier_rule("        Name|sortof: 'x'\n"));
   EXPECT_FALSE(p.ok());
   const Diagnostic* d = p.compiled().find("rules.unknown-modifier");
   ASSERT_NE(d, nullptr);
@@ -334,7 +334,7 @@ TEST(SigmaModifiers, UnknownModifierIsAnErrorAtTheKey) {
 }
 
 TEST(SigmaModifiers, TypeModifiersExcludeEachOther) {
-  RuleProbe p(sel("        Name|re|cidr: 'x'\n"));
+  RuleProbe p(modifier_rule("        Name|re|cidr: 'x'\n"));
   EXPECT_FALSE(p.ok());
   EXPECT_TRUE(p.compiled().has_code("rules.modifier"));
 }

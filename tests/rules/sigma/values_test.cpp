@@ -8,7 +8,7 @@
 namespace tripline::sigma::testing {
 namespace {
 
-std::string sel(const std::string& body) {
+std::string value_rule(const std::string& body) {
   return "    selection:\n" + body + "    condition: selection\n";
 }
 
@@ -56,14 +56,14 @@ TEST(SigmaWildcards, BackslashRules) {
 }
 
 TEST(SigmaWildcards, WildcardsApplyInFieldValues) {
-  RuleProbe p(sel("        Image: '*\\\\evil?.exe'\n"));
+  RuleProbe p(value_rule("        Image: '*\\\\evil?.exe'\n"));
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
   EXPECT_TRUE(p.matches(R"({"Image":"C:\\temp\\evil1.exe"})"));
   EXPECT_FALSE(p.matches(R"({"Image":"C:\\temp\\evil12.exe"})"));
 }
 
 TEST(SigmaCase, PlainValuesAreCaseInsensitive) {
-  RuleProbe p(sel("        eventName: ConsoleLogin\n"));
+  RuleProbe p(value_rule("        eventName: ConsoleLogin\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"eventName":"CONSOLELOGIN"})"));
   EXPECT_TRUE(p.matches(R"({"eventName":"consolelogin"})"));
@@ -71,7 +71,7 @@ TEST(SigmaCase, PlainValuesAreCaseInsensitive) {
 }
 
 TEST(SigmaValues, NumbersCompareByTheirText) {
-  RuleProbe p(sel("        EventID: 4688\n"));
+  RuleProbe p(value_rule("        EventID: 4688\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"EventID":4688})"));
   EXPECT_TRUE(p.matches(R"({"EventID":"4688"})"));
@@ -79,14 +79,14 @@ TEST(SigmaValues, NumbersCompareByTheirText) {
 }
 
 TEST(SigmaValues, BooleansCompareByTheirText) {
-  RuleProbe p(sel("        responseElements.ConsoleLogin: 'Failure'\n        mfa: false\n"));
+  RuleProbe p(value_rule("        responseElements.ConsoleLogin: 'Failure'\n        mfa: false\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"responseElements":{"ConsoleLogin":"Failure"},"mfa":false})"));
   EXPECT_FALSE(p.matches(R"({"responseElements":{"ConsoleLogin":"Failure"},"mfa":true})"));
 }
 
 TEST(SigmaValues, NullMatchesAbsentOrJsonNull) {
-  RuleProbe p(sel("        PasswordLastSet: null\n"));
+  RuleProbe p(value_rule("        PasswordLastSet: null\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"Other":1})"));
   EXPECT_TRUE(p.matches(R"({"PasswordLastSet":null})"));
@@ -95,14 +95,14 @@ TEST(SigmaValues, NullMatchesAbsentOrJsonNull) {
 }
 
 TEST(SigmaValues, QuotedNullIsAString) {
-  RuleProbe p(sel("        Field: 'null'\n"));
+  RuleProbe p(value_rule("        Field: 'null'\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"Field":"null"})"));
   EXPECT_FALSE(p.matches(R"({"Other":1})"));
 }
 
 TEST(SigmaValues, EmptyValueMatchesOnlyTheEmptyString) {
-  RuleProbe p(sel("        Field: ''\n"));
+  RuleProbe p(value_rule("        Field: ''\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"Field":""})"));
   EXPECT_FALSE(p.matches(R"({"Field":" "})"));
@@ -119,13 +119,13 @@ TEST(SigmaValues, NotNullThroughANegatedSelection) {
 }
 
 TEST(SigmaValues, NullTakesNoModifiers) {
-  RuleProbe p(sel("        Field|contains: null\n"));
+  RuleProbe p(value_rule("        Field|contains: null\n"));
   EXPECT_FALSE(p.ok());
   EXPECT_TRUE(p.compiled().has_code("rules.null-modifier"));
 }
 
 TEST(SigmaValues, MapsAreAndLinked) {
-  RuleProbe p(sel("        eventSource: iam.amazonaws.com\n        eventName: CreateUser\n"));
+  RuleProbe p(value_rule("        eventSource: iam.amazonaws.com\n        eventName: CreateUser\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"eventSource":"iam.amazonaws.com","eventName":"CreateUser"})"));
   EXPECT_FALSE(p.matches(R"({"eventSource":"iam.amazonaws.com","eventName":"GetUser"})"));
@@ -133,7 +133,7 @@ TEST(SigmaValues, MapsAreAndLinked) {
 }
 
 TEST(SigmaValues, ListsOfMapsAreOrLinked) {
-  RuleProbe p(sel("        - Image|endswith: '\\example.exe'\n"
+  RuleProbe p(value_rule("        - Image|endswith: '\\example.exe'\n"
                   "        - Description|contains: 'Test executable'\n"));
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
   EXPECT_TRUE(p.matches(R"({"Image":"C:\\example.exe"})"));
@@ -142,7 +142,7 @@ TEST(SigmaValues, ListsOfMapsAreOrLinked) {
 }
 
 TEST(SigmaValues, NestedFieldsAndFlattenedKeys) {
-  RuleProbe p(sel("        userIdentity.type: Root\n"));
+  RuleProbe p(value_rule("        userIdentity.type: Root\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"userIdentity":{"type":"Root"}})"));
   EXPECT_TRUE(p.matches(R"({"userIdentity.type":"Root"})"));
@@ -150,14 +150,14 @@ TEST(SigmaValues, NestedFieldsAndFlattenedKeys) {
 }
 
 TEST(SigmaValues, ArrayFieldsMatchWhenAnElementDoes) {
-  RuleProbe p(sel("        groups|contains: admin\n"));
+  RuleProbe p(value_rule("        groups|contains: admin\n"));
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p.matches(R"({"groups":["dev","system:admins"]})"));
   EXPECT_FALSE(p.matches(R"({"groups":["dev","ops"]})"));
 }
 
 TEST(SigmaValues, ObjectFieldsMatchAgainstTheirJsonText) {
-  RuleProbe p(sel("        requestParameters|contains: '\"enable\":false'\n"));
+  RuleProbe p(value_rule("        requestParameters|contains: '\"enable\":false'\n"));
   ASSERT_TRUE(p.ok()) << p.compiled().dump();
   EXPECT_TRUE(p.matches(R"({"requestParameters":{"name":"x","enable":false}})"));
   EXPECT_FALSE(p.matches(R"({"requestParameters":{"enable":true}})"));
