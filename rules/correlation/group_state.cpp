@@ -25,6 +25,15 @@ size_t GroupState::memory_bytes() const {
   return n;
 }
 
+void GroupState::recycle() {
+  entries.clear();
+  absorbed_until = kNoTime;
+  window_start = kNoTime;
+  closed_until = kNoTime;
+  host.clear();
+  source.clear();
+}
+
 size_t GroupState::events_held() const {
   size_t n = 0;
   for (const Entry& e : entries) n += e.events.size();

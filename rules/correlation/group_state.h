@@ -50,6 +50,8 @@ struct GroupState {
 
   size_t memory_bytes() const;
   size_t events_held() const;
+  // Back to a new group's state, keeping the entries' buffer (KeyedStore reuses removed groups).
+  void recycle();
   void encode(JsonWriter& w) const;
   bool decode(simdjson::dom::element e);
 };
