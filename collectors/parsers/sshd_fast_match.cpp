@@ -172,6 +172,32 @@ bool fast_match_invalid_user(std::string_view m, FastGroups& out) {
   return true;
 }
 
+bool fast_match_max_attempts(std::string_view m, FastGroups& out) {
+  constexpr std::string_view kHead = "maximum authentication attempts exceeded for ";
+  if (!m.starts_with(kHead) || !only_space_whitespace(m)) return false;
+  const size_t next = kHead.size();
+  // As in "Failed": a qualifier the line goes on with is taken; where only leaving it out
+  // matches, RE2 decides.
+  std::string_view qualifier;
+  for (std::string_view q : {std::string_view("invalid user "), std::string_view("illegal user ")}) {
+    if (m.substr(next).starts_with(q)) qualifier = m.substr(next, q.size());
+  }
+  std::string_view user;
+  Tail t;
+  if (!match_lazy_user(m, next + qualifier.size(),
+                       TailSpec{.port_required = true, .ssh = true, .rest = false}, user, t)) {
+    return false;
+  }
+  out = {};
+  out.group[0] = m;
+  out.group[1] = qualifier.empty() ? std::string_view() : qualifier;
+  out.group[2] = user;
+  out.group[3] = t.addr;
+  out.group[4] = t.port;
+  out.group[5] = set_if(t.has_ssh, t.ssh);
+  return true;
+}
+
 bool fast_match_user_ending(std::string_view m, std::string_view prefix, FastGroups& out) {
   if (!only_space_whitespace(m) || !m.starts_with(prefix)) return false;
   // The qualifier is fixed by how the text goes on (no alternative is a prefix of another

@@ -15,7 +15,8 @@ namespace {
 // the address is the one sshd wrote, not one an attacker put in the name they typed: sshd logs
 // names as sent ("Failed password for invalid user x from 10.0.0.1 port 1 ssh2 from <real> ...").
 struct SshdPatterns {
-  // Failed, Accepted and Invalid user lines usually take sshd_fast_match.h's exact fast path.
+  // Failed, Accepted, Invalid user and maximum-attempts lines usually take sshd_fast_match.h's
+  // exact fast path.
   RE2 failed{kSshdFailedPattern, line_pattern_options()};
   RE2 accepted{kSshdAcceptedPattern, line_pattern_options()};
   RE2 postponed{R"(Postponed (\S+) for (invalid user )?(.*?) from (\S+) port (\d+)(?: (ssh\d?))?)",
@@ -32,9 +33,7 @@ struct SshdPatterns {
                   R"(underlying authentication module)) for (illegal user |invalid user )?(.*?) )"
                   R"(from (\S+)(?: via (\S+))?\s*)",
                   line_pattern_options()};
-  RE2 max_attempts{R"(maximum authentication attempts exceeded for (invalid user |illegal user )?)"
-                   R"((.*?) from (\S+) port (\d+)(?: (ssh\d?))?)",
-                   line_pattern_options()};
+  RE2 max_attempts{kSshdMaxAttemptsPattern, line_pattern_options()};
   RE2 too_many{R"(Disconnecting: Too many authentication failures(?: for (invalid user )?(.*?))?)",
                line_pattern_options()};
   RE2 disconnecting{R"(Disconnecting (authenticating user|invalid user|user) (.*?) (\S+) )"
@@ -291,7 +290,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     return true;
   }
   if (m.starts_with("maximum authentication attempts exceeded for ") &&
-      g.full_match(p.max_attempts, m)) {
+      full_match(g, p.max_attempts, m, fast_match_max_attempts)) {
     set_result(event, "max_auth_attempts", "failure");
     if (g.matched(1)) mark_invalid_user(event);
     set_user(event, g[2]);
