@@ -198,6 +198,36 @@ bool fast_match_max_attempts(std::string_view m, FastGroups& out) {
   return true;
 }
 
+bool fast_match_received_disconnect(std::string_view m, FastGroups& out) {
+  constexpr std::string_view kHead = "Received disconnect from ";
+  if (!m.starts_with(kHead) || !only_space_whitespace(m)) return false;
+  // The greedy address takes the whole token and the optional port is preferred: when that
+  // path matches it is RE2's match. Each later piece has one way to match (a shorter run of
+  // digits leaves a digit where ':' must be; an optional space left out leaves a space where a
+  // digit must be, or goes into the reason where RE2 prefers to take it).
+  const size_t a = kHead.size();
+  const size_t e = token_end(m, a);
+  if (e == a || !m.substr(e).starts_with(" port ")) return false;
+  size_t i = e + 6;
+  const size_t port = i;
+  while (i < m.size() && is_digit(m[i])) ++i;
+  if (i == port || i == m.size() || m[i] != ':') return false;
+  const size_t port_end = i++;
+  if (i < m.size() && m[i] == ' ') ++i;
+  const size_t code = i;
+  while (i < m.size() && is_digit(m[i])) ++i;
+  if (i == code || i == m.size() || m[i] != ':') return false;
+  const size_t code_end = i++;
+  if (i < m.size() && m[i] == ' ') ++i;
+  out = {};
+  out.group[0] = m;
+  out.group[1] = m.substr(a, e - a);
+  out.group[2] = m.substr(port, port_end - port);
+  out.group[3] = m.substr(code, code_end - code);
+  out.group[4] = m.substr(i);
+  return true;
+}
+
 bool fast_match_user_ending(std::string_view m, std::string_view prefix, FastGroups& out) {
   if (!only_space_whitespace(m) || !m.starts_with(prefix)) return false;
   // The qualifier is fixed by how the text goes on (no alternative is a prefix of another

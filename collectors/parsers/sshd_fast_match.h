@@ -14,6 +14,8 @@ inline constexpr std::string_view kSshdAcceptedPattern =
     R"(Accepted (\S+) for (.*?) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?)";
 inline constexpr std::string_view kSshdInvalidUserPattern =
     R"((?:Invalid|Illegal) user (.*?) from (\S+)(?: port (\d+))?)";
+inline constexpr std::string_view kSshdReceivedDisconnectPattern =
+    R"(Received disconnect from (\S+)(?: port (\d+))?: ?(\d+): ?(.*))";
 inline constexpr std::string_view kSshdMaxAttemptsPattern =
     R"(maximum authentication attempts exceeded for (invalid user |illegal user )?)"
     R"((.*?) from (\S+) port (\d+)(?: (ssh\d?))?)";
@@ -39,6 +41,8 @@ bool fast_match_failed(std::string_view m, FastGroups& out);
 bool fast_match_accepted(std::string_view m, FastGroups& out);
 bool fast_match_invalid_user(std::string_view m, FastGroups& out);
 bool fast_match_max_attempts(std::string_view m, FastGroups& out);
+// Only lines with a port ("... from ADDR port N:CODE: reason"); the others go to RE2.
+bool fast_match_received_disconnect(std::string_view m, FastGroups& out);
 // `prefix` + kSshdUserEndingPattern.
 bool fast_match_user_ending(std::string_view m, std::string_view prefix, FastGroups& out);
 bool fast_match_key_info(std::string_view m, FastGroups& out);

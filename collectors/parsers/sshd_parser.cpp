@@ -50,8 +50,7 @@ struct SshdPatterns {
   RE2 reset_user{"Connection reset by " + std::string(kSshdUserEndingPattern),
                  line_pattern_options()};
   RE2 reset{R"(Connection reset by (\S+)(?: port (\d+))?)", line_pattern_options()};
-  RE2 received_disconnect{R"(Received disconnect from (\S+)(?: port (\d+))?: ?(\d+): ?(.*))",
-                          line_pattern_options()};
+  RE2 received_disconnect{kSshdReceivedDisconnectPattern, line_pattern_options()};
   RE2 no_identification{R"(Did not receive identification string from (\S+)(?: port (\d+))?)",
                         line_pattern_options()};
   // Greedy: the identification string is the client's and may itself hold "' from x".
@@ -355,7 +354,8 @@ bool parse_connection(const SshdPatterns& p, const Message& msg, Event& event) {
       return true;
     }
   }
-  if (m.starts_with("Received disconnect from ") && g.full_match(p.received_disconnect, m)) {
+  if (m.starts_with("Received disconnect from ") &&
+      full_match(g, p.received_disconnect, m, fast_match_received_disconnect)) {
     // 11 is SSH2_DISCONNECT_BY_APPLICATION, an ordinary logout once authenticated; any other
     // reason, or any disconnect before authentication, ends an attempt that did not succeed.
     const bool failed = msg.preauth || g[3] != "11";
