@@ -169,9 +169,7 @@ Event::CachedField* Event::find_live(std::string_view name) const {
   return fields_.find(name, name_tag(name));
 }
 
-Event::CachedField& Event::next_slot() const {
-  return fields_.next();
-}
+Event::CachedField& Event::next_slot() const { return fields_.next(); }
 
 const FieldValue* Event::lookup(std::string_view dotted, const FieldPath* path) const {
   if (const CachedField* f = find_live(dotted)) {

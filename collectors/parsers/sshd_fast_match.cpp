@@ -179,7 +179,8 @@ bool fast_match_max_attempts(std::string_view m, FastGroups& out) {
   // As in "Failed": a qualifier the line goes on with is taken; where only leaving it out
   // matches, RE2 decides.
   std::string_view qualifier;
-  for (std::string_view q : {std::string_view("invalid user "), std::string_view("illegal user ")}) {
+  for (std::string_view q :
+       {std::string_view("invalid user "), std::string_view("illegal user ")}) {
     if (m.substr(next).starts_with(q)) qualifier = m.substr(next, q.size());
   }
   std::string_view user;

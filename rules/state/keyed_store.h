@@ -225,7 +225,7 @@ class KeyedStore final : public PersistentState {
     mutable std::mutex mutex;
     List lru;  // front: most recently used
     Index index;
-    List spare;                                          // removed nodes kept for reuse
+    List spare;                                            // removed nodes kept for reuse
     std::vector<typename Index::node_type> spare_entries;  // their index entries
   };
   // List node + index entry + bucket: what a key costs beyond its strings, measured on
