@@ -89,11 +89,14 @@ bool replay_file(const std::string& path, const ReplayOptions& options, Matcher&
   std::vector<Alert> alerts;
   RecordReader::Record record;
   uint64_t since_advance = 0;
+  // One Event for every record: reset() keeps its buffers, so a line allocates nothing its
+  // predecessor did not already hold (rules keep no reference to an event past evaluate()).
+  Event event;
   while (reader->next(record)) {
-    Event event(input, record.bytes);
+    event.reset(input, record.bytes);
     event.set_receive_time(received);
     event.set_event_time(received);
-    event.set_position({path, record.offset, record.offset + record.bytes.size()});
+    event.set_position(path, record.offset, record.offset + record.bytes.size());
     if (!parser->parse(event)) ++stats.parse_errors;
     // An input-level override wins over what the parser derived (e.g. linux/sshd).
     if (options.logsource) event.set_logsource(*options.logsource);

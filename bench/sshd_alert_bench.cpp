@@ -9,6 +9,7 @@
 #include "core/alert.h"
 #include "core/digest.h"
 #include "core/event.h"
+#include "core/event_rendering.h"
 
 namespace tripline {
 namespace {
@@ -46,6 +47,33 @@ void BM_SyslogSshdParse(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_SyslogSshdParse)->Arg(0)->Arg(1)->Arg(2);
+
+// The same with one Event reused per line, as replay does (Event::reset keeps its buffers).
+void BM_SyslogSshdParseReusedEvent(benchmark::State& state) {
+  const char* lines[] = {kFailed, kAccepted, kDisconnected};
+  const char* line = lines[state.range(0)];
+  auto input = replay_input();
+  const SyslogParser parser(TimestampZone::kUtc);
+  Event e;
+  for (auto _ : state) {
+    e.reset(input, line);
+    e.set_receive_time(TimePoint(std::chrono::seconds(1'700'000'000)));
+    benchmark::DoNotOptimize(parser.parse(e));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SyslogSshdParseReusedEvent)->Arg(0)->Arg(1)->Arg(2);
+
+// What a correlation window keeps of a failed login: a deferred copy (most are never shown).
+void BM_EventRenderingCapture(benchmark::State& state) {
+  auto input = replay_input();
+  const SyslogParser parser(TimestampZone::kUtc);
+  Event e(input, kFailed);
+  parser.parse(e);
+  for (auto _ : state) benchmark::DoNotOptimize(EventRendering::capture(e));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EventRenderingCapture);
 
 void BM_RenderEventJson(benchmark::State& state) {
   auto input = replay_input();

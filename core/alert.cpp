@@ -4,6 +4,7 @@
 
 #include "core/digest.h"
 #include "core/json_writer.h"
+#include "core/text_event_json.h"
 #include "core/time_util.h"
 
 namespace tripline {
@@ -93,21 +94,10 @@ std::string render_event_json(const Event& event) {
       }
     }
   }
-  // ECS layout: the line as read in event.original, the parser's fields beside it, and the line
-  // as `message` too unless the parser extracted the message part itself.
-  std::string out;
-  out.reserve(event.raw().size() * 3 + 256);
-  JsonWriter w(std::move(out));
-  w.begin_object();
-  w.key("event.original").value(event.raw());
-  bool has_message = false;
-  event.for_each_parsed_field([&](std::string_view name, const FieldValue& value) {
-    w.key(name).value(value.text);
-    has_message = has_message || name == "message";
+  return render_text_event_json(event.raw(), [&](auto&& fn) {
+    event.for_each_parsed_field(
+        [&](std::string_view name, const FieldValue& value) { fn(name, value.text); });
   });
-  if (!has_message) w.key("message").value(event.raw());
-  w.end_object();
-  return w.take();
 }
 
 std::shared_ptr<const std::string> shared_event_json(const Event& event) {

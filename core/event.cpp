@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <atomic>
+#include <cstring>
 
 namespace tripline {
 namespace {
@@ -67,6 +68,30 @@ Event::Event(std::shared_ptr<const InputInfo> input, std::string_view raw)
   raw_.assign(raw);
   raw_.append(simdjson::SIMDJSON_PADDING, '\0');
   if (input_) logsource_ = input_->logsource;
+}
+
+void Event::reset(std::shared_ptr<const InputInfo> input, std::string_view raw) {
+  input_ = std::move(input);
+  raw_.reserve(raw.size() + simdjson::SIMDJSON_PADDING);
+  raw_.assign(raw);
+  raw_.append(simdjson::SIMDJSON_PADDING, '\0');
+  raw_size_ = raw.size();
+  serial_ = next_serial++;
+  body_ = Body::kText;
+  json_error_ = false;
+  if (input_) {
+    logsource_ = input_->logsource;
+  } else {
+    logsource_ = LogSource{};
+  }
+  receive_time_ = TimePoint{};
+  event_time_ = TimePoint{};
+  position_.origin.clear();
+  position_.offset = position_.end_offset = 0;
+  position_.generation.clear();
+  fields_.reuse();
+  rendered_.reset();
+  rendered_error_ = false;
 }
 
 void Event::replace_raw(std::string_view raw) {
@@ -140,9 +165,15 @@ bool Event::has_static_field(std::string_view dotted) const {
   return false;
 }
 
+Event::CachedField* Event::find_live(std::string_view name) const {
+  return fields_.find(name, name_tag(name));
+}
+
+Event::CachedField& Event::next_slot() const { return fields_.next(); }
+
 const FieldValue* Event::lookup(std::string_view dotted, const FieldPath* path) const {
-  for (const CachedField& f : fields_) {
-    if (f.name == dotted) return f.value.present() ? &f.value : nullptr;
+  if (const CachedField* f = find_live(dotted)) {
+    return f->value.present() ? &f->value : nullptr;
   }
   // A text event has no body to read: a field its parser did not set is looked for among the
   // static fields only, and a miss is not worth a cache entry (an allocation per lookup).
@@ -163,9 +194,12 @@ const FieldValue* Event::lookup(std::string_view dotted, const FieldPath* path) 
       }
     }
   }
-  fields_.push_back({std::string(dotted), std::move(value), false});
-  const FieldValue& stored = fields_.back().value;
-  return stored.present() ? &stored : nullptr;
+  CachedField& slot = next_slot();
+  slot.name.assign(dotted);
+  slot.tag = name_tag(dotted);
+  slot.value = std::move(value);
+  slot.parsed = false;
+  return slot.value.present() ? &slot.value : nullptr;
 }
 
 const FieldValue* Event::find(const FieldPath& path) const { return lookup(path.dotted, &path); }
@@ -179,14 +213,27 @@ std::string_view Event::text(std::string_view dotted) const {
 
 void Event::set_field(std::string name, FieldValue value) {
   rendered_.reset();
-  for (CachedField& f : fields_) {
-    if (f.name == name) {
-      f.value = std::move(value);
-      f.parsed = true;
-      return;
-    }
+  CachedField* f = find_live(name);
+  if (!f) {
+    f = &next_slot();
+    f->name = std::move(name);
+    f->tag = name_tag(f->name);
   }
-  fields_.push_back({std::move(name), std::move(value), true});
+  f->value = std::move(value);
+  f->parsed = true;
+}
+
+void Event::set_field_text(std::string_view name, std::string_view text, FieldType type) {
+  rendered_.reset();
+  CachedField* f = find_live(name);
+  if (!f) {
+    f = &next_slot();
+    f->name.assign(name);
+    f->tag = name_tag(name);
+  }
+  f->value.type = type;
+  f->value.text.assign(text);
+  f->parsed = true;
 }
 
 std::vector<std::pair<std::string_view, const FieldValue*>> Event::parsed_fields() const {

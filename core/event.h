@@ -1,7 +1,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,6 +45,11 @@ class Event {
   Event() = default;
   Event(std::shared_ptr<const InputInfo> input, std::string_view raw);
 
+  // Makes this the event a fresh Event(input, raw) would be, keeping the buffers it holds (raw
+  // bytes, field names and values): a reader that reuses one Event per line allocates nothing
+  // for lines shaped like the previous ones. Pointers from find() are invalidated.
+  void reset(std::shared_ptr<const InputInfo> input, std::string_view raw);
+
   std::string_view raw() const { return {raw_.data(), raw_size_}; }
   // Replaces the raw bytes (a parser repairing invalid UTF-8); drops every cached field.
   void replace_raw(std::string_view raw);
@@ -66,13 +71,18 @@ class Event {
   void set_field(std::string name, std::string text) {
     set_field(std::move(name), FieldValue::string(std::move(text)));
   }
+  // The same, copying `text` into the field's existing buffers (no allocation when a previous
+  // line's field of that slot was as long): the parsers' hot path.
+  void set_field_text(std::string_view name, std::string_view text,
+                      FieldType type = FieldType::kString);
   // Fields a parser set, in the order it set them (used when rendering text events). The names
   // stay valid as long as the event.
   std::vector<std::pair<std::string_view, const FieldValue*>> parsed_fields() const;
   // The same without building a list: fn(std::string_view name, const FieldValue& value).
   template <class Fn>
   void for_each_parsed_field(Fn&& fn) const {
-    for (const CachedField& f : fields_) {
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      const CachedField& f = fields_[i];
       if (f.parsed && f.value.present()) fn(std::string_view(f.name), f.value);
     }
   }
@@ -96,6 +106,13 @@ class Event {
 
   const InputPosition& position() const { return position_; }
   void set_position(InputPosition p) { position_ = std::move(p); }
+  // The same without a generation, reusing the origin's buffer.
+  void set_position(std::string_view origin, uint64_t offset, uint64_t end_offset) {
+    position_.origin.assign(origin);
+    position_.offset = offset;
+    position_.end_offset = end_offset;
+    position_.generation.clear();
+  }
 
   // Reads one JSON field without caching (used by parsers before rules run).
   bool read_json_field(const FieldPath& path, FieldValue& out) const;
@@ -115,9 +132,76 @@ class Event {
   struct CachedField {
     std::string name;
     FieldValue value;
-    bool parsed;  // set by a parser (vs. cached from the JSON body)
+    bool parsed = false;  // set by a parser (vs. cached from the JSON body)
+    uint64_t tag = 0;     // name_tag(name): most names differ in it, so compares are cheap
+  };
+  static uint64_t name_tag(std::string_view name) {
+    uint64_t head = 0;
+    if (name.size() >= 8) {
+      std::memcpy(&head, name.data(), 8);
+    } else {
+      for (size_t i = 0; i < name.size(); ++i) {
+        head |= static_cast<uint64_t>(static_cast<unsigned char>(name[i])) << (8 * i);
+      }
+    }
+    return head ^ (static_cast<uint64_t>(name.size()) << 56);
+  }
+  // Fields in chunks of 16 that never move: references returned by find() stay valid while
+  // later lookups add fields, and an index is a shift and a mask (a deque's is a division).
+  // Only the first size() slots hold this event's fields; the rest are spares kept by reset()
+  // for their buffers.
+  class FieldSlots {
+   public:
+    FieldSlots() = default;
+    FieldSlots(FieldSlots&&) noexcept = default;
+    FieldSlots& operator=(FieldSlots&&) noexcept = default;
+    FieldSlots(const FieldSlots& other) { *this = other; }
+    FieldSlots& operator=(const FieldSlots& other) {
+      if (this == &other) return *this;
+      live_ = 0;
+      for (size_t i = 0; i < other.live_; ++i) next() = other[i];
+      return *this;
+    }
+    size_t size() const { return live_; }
+    CachedField& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+    CachedField& next() {
+      if (live_ == chunks_.size() * kChunk) {
+        chunks_.push_back(std::make_unique<CachedField[]>(kChunk));
+      }
+      return (*this)[live_++];
+    }
+    void reuse() { live_ = 0; }
+    // The first live slot whose name is `name` (tag = name_tag(name)), or null.
+    CachedField* find(std::string_view name, uint64_t tag) const {
+      size_t left = live_;
+      for (const auto& chunk : chunks_) {
+        const size_t n = left < kChunk ? left : kChunk;
+        for (size_t j = 0; j < n; ++j) {
+          CachedField& f = chunk[j];
+          if (f.tag == tag && f.name.size() == name.size() &&
+              std::memcmp(f.name.data(), name.data(), name.size()) == 0) {
+            return &f;
+          }
+        }
+        left -= n;
+        if (left == 0) break;
+      }
+      return nullptr;
+    }
+    void clear() {
+      chunks_.clear();
+      live_ = 0;
+    }
+
+   private:
+    static constexpr size_t kChunk = 16;
+    std::vector<std::unique_ptr<CachedField[]>> chunks_;
+    size_t live_ = 0;
   };
   const FieldValue* lookup(std::string_view dotted, const FieldPath* path) const;
+  CachedField* find_live(std::string_view name) const;
+  // The next free slot: a spare one left by reset() when there is one, else a new one.
+  CachedField& next_slot() const;
   bool has_static_field(std::string_view dotted) const;
 
   std::shared_ptr<const InputInfo> input_;
@@ -130,8 +214,7 @@ class Event {
   TimePoint receive_time_{};
   TimePoint event_time_{};
   InputPosition position_;
-  // A deque: references returned by find() stay valid while later lookups add fields.
-  mutable std::deque<CachedField> fields_;
+  mutable FieldSlots fields_;
   mutable std::shared_ptr<const std::string> rendered_;
   mutable bool rendered_error_ = false;
 };

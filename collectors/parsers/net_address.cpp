@@ -95,24 +95,21 @@ AddressKind classify_address(std::string_view text, std::string& normalized) {
 }
 
 bool set_source_address(Event& event, std::string_view text) {
-  std::string normalized;
+  // A thread's buffer: the normalized form is copied into the event's own field buffer.
+  thread_local std::string normalized;
   const AddressKind kind = classify_address(text, normalized);
   if (kind == AddressKind::kInvalid) return false;
-  event.set_field("source.address", std::string(text));
-  if (kind == AddressKind::kHostname) {
-    event.set_field("source.domain", std::move(normalized));
-  } else {
-    event.set_field("source.ip", std::move(normalized));
-  }
+  event.set_field_text("source.address", text);
+  event.set_field_text(kind == AddressKind::kHostname ? "source.domain" : "source.ip", normalized);
   return true;
 }
 
-void set_number_field(Event& event, std::string name, std::string_view digits) {
+void set_number_field(Event& event, std::string_view name, std::string_view digits) {
   if (digits.empty() || digits.size() > 19) return;
   for (char c : digits) {
     if (!is_digit(c)) return;
   }
-  event.set_field(std::move(name), FieldValue{FieldType::kNumber, std::string(digits)});
+  event.set_field_text(name, digits, FieldType::kNumber);
 }
 
 }  // namespace tripline

@@ -19,6 +19,6 @@ AddressKind classify_address(std::string_view text, std::string& normalized);
 bool set_source_address(Event& event, std::string_view text);
 
 // Sets `name` as a number field when `digits` is a decimal number (ports, pids).
-void set_number_field(Event& event, std::string name, std::string_view digits);
+void set_number_field(Event& event, std::string_view name, std::string_view digits);
 
 }  // namespace tripline

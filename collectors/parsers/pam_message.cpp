@@ -73,18 +73,18 @@ ModulePrefix split_module_prefix(std::string_view m) {
 
 void set_user(Event& event, std::string_view user, std::string_view ruser) {
   if (!user.empty()) {
-    event.set_field("user.name", std::string(user));
+    event.set_field_text("user.name", user);
   } else if (!ruser.empty()) {
-    event.set_field("user.name", std::string(ruser));
+    event.set_field_text("user.name", ruser);
   }
-  if (!ruser.empty()) event.set_field("pam.ruser", std::string(ruser));
+  if (!ruser.empty()) event.set_field_text("pam.ruser", ruser);
 }
 
 void set_common(Event& event, const ModulePrefix& prefix, const char* action, const char* outcome) {
-  event.set_field("event.action", action);
-  if (outcome) event.set_field("event.outcome", outcome);
-  if (!prefix.module.empty()) event.set_field("pam.module", std::string(prefix.module));
-  if (!prefix.service.empty()) event.set_field("pam.service", std::string(prefix.service));
+  event.set_field_text("event.action", action);
+  if (outcome) event.set_field_text("event.outcome", outcome);
+  if (!prefix.module.empty()) event.set_field_text("pam.module", prefix.module);
+  if (!prefix.service.empty()) event.set_field_text("pam.service", prefix.service);
 }
 
 }  // namespace
@@ -113,19 +113,19 @@ bool parse_pam_message(std::string_view message, Event& event) {
   }
   if (m.starts_with("PAM service(") && g.full_match(p.max_retries, m)) {
     set_common(event, prefix, "pam_max_retries", "failure");
-    if (prefix.service.empty()) event.set_field("pam.service", std::string(g[1]));
+    if (prefix.service.empty()) event.set_field_text("pam.service", g[1]);
     set_number_field(event, "pam.failures", g[2]);
     return true;
   }
   if (m.starts_with("session opened for user ") && g.full_match(p.session_opened, m)) {
     set_common(event, prefix, "session_opened", "success");
-    event.set_field("user.name", std::string(g[1]));
+    event.set_field_text("user.name", g[1]);
     if (g.matched(2)) set_number_field(event, "user.id", g[2]);
     return true;
   }
   if (m.starts_with("session closed for user ") && g.full_match(p.session_closed, m)) {
     set_common(event, prefix, "session_closed", nullptr);
-    event.set_field("user.name", std::string(g[1]));
+    event.set_field_text("user.name", g[1]);
     return true;
   }
   return false;

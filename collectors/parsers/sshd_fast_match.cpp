@@ -172,6 +172,63 @@ bool fast_match_invalid_user(std::string_view m, FastGroups& out) {
   return true;
 }
 
+bool fast_match_max_attempts(std::string_view m, FastGroups& out) {
+  constexpr std::string_view kHead = "maximum authentication attempts exceeded for ";
+  if (!m.starts_with(kHead) || !only_space_whitespace(m)) return false;
+  const size_t next = kHead.size();
+  // As in "Failed": a qualifier the line goes on with is taken; where only leaving it out
+  // matches, RE2 decides.
+  std::string_view qualifier;
+  for (std::string_view q :
+       {std::string_view("invalid user "), std::string_view("illegal user ")}) {
+    if (m.substr(next).starts_with(q)) qualifier = m.substr(next, q.size());
+  }
+  std::string_view user;
+  Tail t;
+  if (!match_lazy_user(m, next + qualifier.size(),
+                       TailSpec{.port_required = true, .ssh = true, .rest = false}, user, t)) {
+    return false;
+  }
+  out = {};
+  out.group[0] = m;
+  out.group[1] = qualifier.empty() ? std::string_view() : qualifier;
+  out.group[2] = user;
+  out.group[3] = t.addr;
+  out.group[4] = t.port;
+  out.group[5] = set_if(t.has_ssh, t.ssh);
+  return true;
+}
+
+bool fast_match_received_disconnect(std::string_view m, FastGroups& out) {
+  constexpr std::string_view kHead = "Received disconnect from ";
+  if (!m.starts_with(kHead) || !only_space_whitespace(m)) return false;
+  // The greedy address takes the whole token and the optional port is preferred: when that
+  // path matches it is RE2's match. Each later piece has one way to match (a shorter run of
+  // digits leaves a digit where ':' must be; an optional space left out leaves a space where a
+  // digit must be, or goes into the reason where RE2 prefers to take it).
+  const size_t a = kHead.size();
+  const size_t e = token_end(m, a);
+  if (e == a || !m.substr(e).starts_with(" port ")) return false;
+  size_t i = e + 6;
+  const size_t port = i;
+  while (i < m.size() && is_digit(m[i])) ++i;
+  if (i == port || i == m.size() || m[i] != ':') return false;
+  const size_t port_end = i++;
+  if (i < m.size() && m[i] == ' ') ++i;
+  const size_t code = i;
+  while (i < m.size() && is_digit(m[i])) ++i;
+  if (i == code || i == m.size() || m[i] != ':') return false;
+  const size_t code_end = i++;
+  if (i < m.size() && m[i] == ' ') ++i;
+  out = {};
+  out.group[0] = m;
+  out.group[1] = m.substr(a, e - a);
+  out.group[2] = m.substr(port, port_end - port);
+  out.group[3] = m.substr(code, code_end - code);
+  out.group[4] = m.substr(i);
+  return true;
+}
+
 bool fast_match_user_ending(std::string_view m, std::string_view prefix, FastGroups& out) {
   if (!only_space_whitespace(m) || !m.starts_with(prefix)) return false;
   // The qualifier is fixed by how the text goes on (no alternative is a prefix of another

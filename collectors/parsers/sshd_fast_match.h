@@ -4,7 +4,7 @@
 
 namespace tripline {
 
-// The three sshd message patterns that make up most of a busy server's auth log. SshdParser
+// The sshd message patterns that make up most of a busy server's auth log. SshdParser
 // compiles them with RE2; the fast matchers below give the same submatches without RE2 for the
 // usual shape of these lines.
 inline constexpr std::string_view kSshdFailedPattern =
@@ -14,6 +14,11 @@ inline constexpr std::string_view kSshdAcceptedPattern =
     R"(Accepted (\S+) for (.*?) from (\S+) port (\d+)(?: (ssh\d?))?(?:: (.*))?)";
 inline constexpr std::string_view kSshdInvalidUserPattern =
     R"((?:Invalid|Illegal) user (.*?) from (\S+)(?: port (\d+))?)";
+inline constexpr std::string_view kSshdReceivedDisconnectPattern =
+    R"(Received disconnect from (\S+)(?: port (\d+))?: ?(\d+): ?(.*))";
+inline constexpr std::string_view kSshdMaxAttemptsPattern =
+    R"(maximum authentication attempts exceeded for (invalid user |illegal user )?)"
+    R"((.*?) from (\S+) port (\d+)(?: (ssh\d?))?)";
 
 // "<what> (authenticating user|invalid user|user) NAME ADDR port N", where <what> is one of
 // "Disconnected from ", "Connection closed by ", "Connection reset by ".
@@ -35,6 +40,9 @@ struct FastGroups {
 bool fast_match_failed(std::string_view m, FastGroups& out);
 bool fast_match_accepted(std::string_view m, FastGroups& out);
 bool fast_match_invalid_user(std::string_view m, FastGroups& out);
+bool fast_match_max_attempts(std::string_view m, FastGroups& out);
+// Only lines with a port ("... from ADDR port N:CODE: reason"); the others go to RE2.
+bool fast_match_received_disconnect(std::string_view m, FastGroups& out);
 // `prefix` + kSshdUserEndingPattern.
 bool fast_match_user_ending(std::string_view m, std::string_view prefix, FastGroups& out);
 bool fast_match_key_info(std::string_view m, FastGroups& out);

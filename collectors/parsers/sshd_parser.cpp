@@ -15,7 +15,8 @@ namespace {
 // the address is the one sshd wrote, not one an attacker put in the name they typed: sshd logs
 // names as sent ("Failed password for invalid user x from 10.0.0.1 port 1 ssh2 from <real> ...").
 struct SshdPatterns {
-  // Failed, Accepted and Invalid user lines usually take sshd_fast_match.h's exact fast path.
+  // Failed, Accepted, Invalid user and maximum-attempts lines usually take sshd_fast_match.h's
+  // exact fast path.
   RE2 failed{kSshdFailedPattern, line_pattern_options()};
   RE2 accepted{kSshdAcceptedPattern, line_pattern_options()};
   RE2 postponed{R"(Postponed (\S+) for (invalid user )?(.*?) from (\S+) port (\d+)(?: (ssh\d?))?)",
@@ -32,9 +33,7 @@ struct SshdPatterns {
                   R"(underlying authentication module)) for (illegal user |invalid user )?(.*?) )"
                   R"(from (\S+)(?: via (\S+))?\s*)",
                   line_pattern_options()};
-  RE2 max_attempts{R"(maximum authentication attempts exceeded for (invalid user |illegal user )?)"
-                   R"((.*?) from (\S+) port (\d+)(?: (ssh\d?))?)",
-                   line_pattern_options()};
+  RE2 max_attempts{kSshdMaxAttemptsPattern, line_pattern_options()};
   RE2 too_many{R"(Disconnecting: Too many authentication failures(?: for (invalid user )?(.*?))?)",
                line_pattern_options()};
   RE2 disconnecting{R"(Disconnecting (authenticating user|invalid user|user) (.*?) (\S+) )"
@@ -51,8 +50,7 @@ struct SshdPatterns {
   RE2 reset_user{"Connection reset by " + std::string(kSshdUserEndingPattern),
                  line_pattern_options()};
   RE2 reset{R"(Connection reset by (\S+)(?: port (\d+))?)", line_pattern_options()};
-  RE2 received_disconnect{R"(Received disconnect from (\S+)(?: port (\d+))?: ?(\d+): ?(.*))",
-                          line_pattern_options()};
+  RE2 received_disconnect{kSshdReceivedDisconnectPattern, line_pattern_options()};
   RE2 no_identification{R"(Did not receive identification string from (\S+)(?: port (\d+))?)",
                         line_pattern_options()};
   // Greedy: the identification string is the client's and may itself hold "' from x".
@@ -145,13 +143,13 @@ Message strip_decorations(std::string_view s) {
   return m;
 }
 
-void set_str(Event& event, const char* name, std::string_view value) {
-  event.set_field(name, std::string(value));
+void set_str(Event& event, std::string_view name, std::string_view value) {
+  event.set_field_text(name, value);
 }
 
 void set_result(Event& event, std::string_view action, const char* outcome) {
   set_str(event, "event.action", action);
-  if (outcome) event.set_field("event.outcome", outcome);
+  if (outcome) set_str(event, "event.outcome", outcome);
 }
 
 void set_peer(Event& event, std::string_view address, std::string_view port) {
@@ -161,7 +159,7 @@ void set_peer(Event& event, std::string_view address, std::string_view port) {
 
 void set_user(Event& event, std::string_view user) { set_str(event, "user.name", user); }
 
-void mark_invalid_user(Event& event) { event.set_field("sshd.invalid_user", "true"); }
+void mark_invalid_user(Event& event) { set_str(event, "sshd.invalid_user", "true"); }
 
 // Authentication method as sshd names it → the suffix of failed_* / accepted_* actions.
 std::string_view method_action(std::string_view method) {
@@ -173,6 +171,23 @@ std::string_view method_action(std::string_view method) {
   if (method.starts_with("gssapi")) return "gssapi";
   return "other";
 }
+
+// Two words joined into an action name on the stack (every line sets one: no heap string).
+class ActionName {
+ public:
+  ActionName(std::string_view a, std::string_view b) {
+    a = a.substr(0, sizeof buf_);
+    b = b.substr(0, sizeof buf_ - a.size());
+    a.copy(buf_, a.size());
+    b.copy(buf_ + a.size(), b.size());
+    size_ = a.size() + b.size();
+  }
+  operator std::string_view() const { return {buf_, size_}; }
+
+ private:
+  char buf_[48];
+  size_t size_;
+};
 
 // A whole-text match of `re`, through its exact fast path when that decides.
 template <int N>
@@ -200,15 +215,14 @@ void set_connection_end(Event& event, std::string_view base, std::string_view qu
   const bool before_auth =
       preauth || qualifier == "authenticating user" || qualifier == "invalid user";
   if (qualifier == "invalid user") mark_invalid_user(event);
-  std::string action(base);
-  if (before_auth) action += "_preauth";
-  set_result(event, action, before_auth ? "failure" : nullptr);
+  set_result(event, ActionName(base, before_auth ? "_preauth" : ""),
+             before_auth ? "failure" : nullptr);
 }
 
 bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
   ReGroups<7> g;
   if (m.starts_with("Failed ") && full_match(g, p.failed, m, fast_match_failed)) {
-    set_result(event, "failed_" + std::string(method_action(g[1])), "failure");
+    set_result(event, ActionName("failed_", method_action(g[1])), "failure");
     set_str(event, "sshd.auth_method", g[1]);
     if (g.matched(2)) mark_invalid_user(event);
     set_user(event, g[3]);
@@ -217,7 +231,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     return true;
   }
   if (m.starts_with("Accepted ") && full_match(g, p.accepted, m, fast_match_accepted)) {
-    set_result(event, "accepted_" + std::string(method_action(g[1])), "success");
+    set_result(event, ActionName("accepted_", method_action(g[1])), "success");
     set_str(event, "sshd.auth_method", g[1]);
     set_user(event, g[2]);
     set_peer(event, g[3], g[4]);
@@ -225,7 +239,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     return true;
   }
   if (m.starts_with("Postponed ") && g.full_match(p.postponed, m)) {
-    set_result(event, "postponed_" + std::string(method_action(g[1])), nullptr);
+    set_result(event, ActionName("postponed_", method_action(g[1])), nullptr);
     set_str(event, "sshd.auth_method", g[1]);
     if (g.matched(2)) mark_invalid_user(event);
     set_user(event, g[3]);
@@ -275,7 +289,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     return true;
   }
   if (m.starts_with("maximum authentication attempts exceeded for ") &&
-      g.full_match(p.max_attempts, m)) {
+      full_match(g, p.max_attempts, m, fast_match_max_attempts)) {
     set_result(event, "max_auth_attempts", "failure");
     if (g.matched(1)) mark_invalid_user(event);
     set_user(event, g[2]);
@@ -340,7 +354,8 @@ bool parse_connection(const SshdPatterns& p, const Message& msg, Event& event) {
       return true;
     }
   }
-  if (m.starts_with("Received disconnect from ") && g.full_match(p.received_disconnect, m)) {
+  if (m.starts_with("Received disconnect from ") &&
+      full_match(g, p.received_disconnect, m, fast_match_received_disconnect)) {
     // 11 is SSH2_DISCONNECT_BY_APPLICATION, an ordinary logout once authenticated; any other
     // reason, or any disconnect before authentication, ends an attempt that did not succeed.
     const bool failed = msg.preauth || g[3] != "11";
@@ -404,7 +419,7 @@ bool parse_connection(const SshdPatterns& p, const Message& msg, Event& event) {
       set_peer(event, g[1], g[2]);
       std::string local;
       if (classify_address(g[3], local) != AddressKind::kInvalid) {
-        event.set_field("destination.ip", std::move(local));
+        event.set_field_text("destination.ip", local);
       }
       set_number_field(event, "destination.port", g[4]);
       return true;
@@ -472,7 +487,7 @@ bool SshdParser::parse_message(std::string_view message, Event& event) const {
 
   const Message msg = strip_decorations(message);
   if (!msg.level.empty()) set_str(event, "log.level", msg.level);
-  if (msg.preauth) event.set_field("sshd.preauth", "true");
+  if (msg.preauth) set_str(event, "sshd.preauth", "true");
   const SshdPatterns& p = patterns();
   return parse_auth(p, msg.text, event) || parse_connection(p, msg, event) ||
          parse_pam_message(msg.text, event);

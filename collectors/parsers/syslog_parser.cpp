@@ -202,31 +202,31 @@ bool SyslogParser::parse(Event& event) const {
   const bool ok = (pri_len > 0 && rest.starts_with("1 ")) ? parse_rfc5424(rest, r)
                                                           : parse_rfc3164(rest, received, zone_, r);
   if (!ok) {
-    event.set_field("message", std::string(line));
+    event.set_field_text("message", line);
     return false;
   }
   r.priority = pri_len > 0 ? priority : -1;
 
   if (r.priority >= 0) {
-    event.set_field("syslog.priority", FieldValue{FieldType::kNumber, std::to_string(r.priority)});
-    event.set_field("syslog.facility", std::string(kFacilities[r.priority >> 3]));
-    event.set_field("syslog.severity", std::string(kSeverities[r.priority & 7]));
+    event.set_field_text("syslog.priority", std::to_string(r.priority), FieldType::kNumber);
+    event.set_field_text("syslog.facility", kFacilities[r.priority >> 3]);
+    event.set_field_text("syslog.severity", kSeverities[r.priority & 7]);
   }
   if (r.time) event.set_event_time(*r.time);
-  if (!r.hostname.empty()) event.set_field("host.hostname", std::string(r.hostname));
-  if (!r.program.empty()) event.set_field("process.name", std::string(r.program));
+  if (!r.hostname.empty()) event.set_field_text("host.hostname", r.hostname);
+  if (!r.program.empty()) event.set_field_text("process.name", r.program);
   if (all_digits(r.procid)) {
     set_number_field(event, "process.pid", r.procid);
   } else if (!r.procid.empty()) {
-    event.set_field("syslog.procid", std::string(r.procid));
+    event.set_field_text("syslog.procid", r.procid);
   }
-  if (!r.msgid.empty()) event.set_field("syslog.msgid", std::string(r.msgid));
+  if (!r.msgid.empty()) event.set_field_text("syslog.msgid", r.msgid);
   for (SdParam& p : r.sd) {
     std::string name = "syslog.sd.";
     name.append(p.sd_id).append(".").append(p.name);
     event.set_field(std::move(name), std::move(p.value));
   }
-  event.set_field("message", std::string(r.message));
+  event.set_field_text("message", r.message);
 
   std::string_view repeat_count;
   const std::string_view body = unwrap_repeated(r.message, repeat_count);

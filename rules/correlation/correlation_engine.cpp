@@ -157,6 +157,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
     // Correlations over the same rule usually group by the same fields: the key is built once.
     std::string key;
     const std::vector<sigma::FieldRef>* key_fields = nullptr;
+    EventJson rendering;
     for (const auto& [ci, si] : targets) {
       const CompiledCorrelation& c = *set_->correlations[ci];
       const Slot& slot = c.slots[si];
@@ -181,7 +182,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
         }
         key_fields = &slot.group_fields;
       }
-      add(ci, key, std::move(entry), &event, true, event.host(), event.source(), alerts);
+      add(ci, key, std::move(entry), &event, &rendering, event.host(), event.source(), alerts);
     }
   } catch (...) {
     // Allocation failure: this event is lost to the correlations, the agent goes on.
@@ -189,7 +190,7 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
 }
 
 void CorrelationEngine::add(size_t ci, const std::string& key, Entry entry, const Event* event,
-                            bool render, std::string_view host,
+                            EventJson* rendering, std::string_view host,
                             std::string_view source, std::vector<Alert>& alerts) {
   const CompiledCorrelation& c = *set_->correlations[ci];
   const int64_t clock = clock_ms_.load(std::memory_order_relaxed);
@@ -210,8 +211,9 @@ void CorrelationEngine::add(size_t ci, const std::string& key, Entry entry, cons
     } else if (entry.end_ms <= g.closed_until) {
       return !g.entries.empty() || g.window_start != kNoTime;  // its window was judged already
     }
-    if (event && render && entry.events.empty() && g.events_held() < cap) {
-      entry.events.push_back(shared_event_json(*event));
+    if (event && rendering && entry.events.empty() && g.events_held() < cap) {
+      if (!*rendering) *rendering = EventRendering::capture(*event);
+      entry.events.push_back(*rendering);
     }
     size_t dropped = 0;
     const size_t p = insert_entry(c, g, std::move(entry), &dropped);
@@ -260,7 +262,7 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
     a.count = p.fire.count;
     a.tags = c.tags;
     a.events.reserve(p.fire.events.size());
-    for (const EventJson& e : p.fire.events) a.events.push_back(*e);
+    for (const EventJson& e : p.fire.events) a.events.push_back(e->json());
     a.runbook = c.runbook;
     if (event) {
       a.trace_id = extract_trace_id(*event);
@@ -297,7 +299,7 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
     entry.slot = static_cast<uint32_t>(si);
     entry.count = static_cast<uint32_t>(std::min<uint64_t>(p.fire.count, UINT32_MAX));
     entry.events = p.fire.events;
-    add(ui, encode_group_key(up_values), std::move(entry), event, false, p.host, p.source,
+    add(ui, encode_group_key(up_values), std::move(entry), event, nullptr, p.host, p.source,
         alerts);
   }
 }

@@ -55,10 +55,12 @@ class CorrelationEngine : public sigma::MatchObserver {
     std::string source;
   };
 
-  // `render`: the entry may carry the event's rendering (shared_event_json: rendered once for
-  // every correlation and alert of the event).
-  void add(size_t ci, const std::string& key, Entry entry, const Event* event, bool render,
-           std::string_view host, std::string_view source, std::vector<Alert>& alerts);
+  // `rendering` (null: none): the entry may carry the event's rendering, captured on first need
+  // into *rendering and shared by every correlation of the event (rendered only if an alert
+  // shows it).
+  void add(size_t ci, const std::string& key, Entry entry, const Event* event,
+           EventJson* rendering, std::string_view host, std::string_view source,
+           std::vector<Alert>& alerts);
   void raise(Pending p, const Event* event, std::vector<Alert>& alerts);
   void sweep(bool closing_all, bool with_eager, std::vector<Alert>& alerts);
   static void raise_to(std::atomic<int64_t>& clock, int64_t t_ms);

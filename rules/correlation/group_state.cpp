@@ -5,8 +5,8 @@ namespace {
 
 size_t heap(const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; }
 
-// make_shared's control block next to the string object.
-constexpr size_t kSharedOverhead = 16 + sizeof(std::string);
+// make_shared's control block next to the rendering object.
+constexpr size_t kSharedOverhead = 16;
 
 bool get_int(simdjson::dom::element e, int64_t& out) { return !e.get(out); }
 
@@ -15,7 +15,7 @@ bool get_int(simdjson::dom::element e, int64_t& out) { return !e.get(out); }
 size_t Entry::memory_bytes() const {
   // A shared rendering is counted in full by every entry holding it: an upper bound.
   size_t n = heap(value) + events.capacity() * sizeof(EventJson);
-  for (const EventJson& e : events) n += kSharedOverhead + e->capacity() + 1;
+  for (const EventJson& e : events) n += kSharedOverhead + e->memory_bytes();
   return n;
 }
 
@@ -23,6 +23,15 @@ size_t GroupState::memory_bytes() const {
   size_t n = entries.capacity() * sizeof(Entry) + heap(host) + heap(source);
   for (const Entry& e : entries) n += e.memory_bytes();
   return n;
+}
+
+void GroupState::recycle() {
+  entries.clear();
+  absorbed_until = kNoTime;
+  window_start = kNoTime;
+  closed_until = kNoTime;
+  host.clear();
+  source.clear();
 }
 
 size_t GroupState::events_held() const {
@@ -45,7 +54,7 @@ void GroupState::encode(JsonWriter& w) const {
   for (const Entry& e : entries) {
     w.begin_array().value(e.start_ms).value(e.end_ms).value(static_cast<uint64_t>(e.slot));
     w.value(static_cast<uint64_t>(e.count)).value(e.number).value(e.value).begin_array();
-    for (const EventJson& ev : e.events) w.raw_json(*ev);
+    for (const EventJson& ev : e.events) w.raw_json(ev->json());
     w.end_array().end_array();
   }
   w.end_array();
@@ -80,7 +89,7 @@ bool GroupState::decode(simdjson::dom::element e) {
     en.count = static_cast<uint32_t>(count);
     en.value.assign(value);
     for (simdjson::dom::element ev : events) {
-      en.events.push_back(std::make_shared<const std::string>(simdjson::minify(ev)));
+      en.events.push_back(EventRendering::from_json(simdjson::minify(ev)));
     }
     entries.push_back(std::move(en));
   }

@@ -7,13 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "core/event_rendering.h"
 #include "core/json_writer.h"
 
 namespace tripline::correlation {
 
 constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 
-using EventJson = std::shared_ptr<const std::string>;
+// An event as alerts show it, rendered when first shown (core/event_rendering.h).
+using EventJson = EventRenderingPtr;
 
 // One occurrence inside a group's window: a match of a referenced rule (start == end == event
 // time) or an alert of a referenced correlation (its window start .. its time).
@@ -48,6 +50,8 @@ struct GroupState {
 
   size_t memory_bytes() const;
   size_t events_held() const;
+  // Back to a new group's state, keeping the entries' buffer (KeyedStore reuses removed groups).
+  void recycle();
   void encode(JsonWriter& w) const;
   bool decode(simdjson::dom::element e);
 };

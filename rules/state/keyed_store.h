@@ -29,8 +29,12 @@ namespace tripline::state {
 //   size_t memory_bytes() const;                 heap bytes it owns (for tripline_state_bytes)
 //   void encode(JsonWriter& w) const;            one JSON value (persistence)
 //   bool decode(simdjson::dom::element e);       the reverse; false when malformed
+//   optional: void recycle();                   back to a default value, keeping its buffers
 // Callbacks run under the key's shard lock: they must be short and must not call back into the
 // store. Nothing here throws except std::bad_alloc.
+// Keys come and go all the time (a correlation group per attacker address that expires minutes
+// later): a shard keeps up to kSpareNodes removed nodes, with their key, value and index-entry
+// allocations, for the next new key. Spares are not counted in tripline_state_bytes.
 template <class V>
 class KeyedStore final : public PersistentState {
  public:
@@ -58,9 +62,7 @@ class KeyedStore final : public PersistentState {
     bool created = false;
     if (it == s.index.end()) {
       if (s.index.size() >= per_shard_max_) evict_oldest(s);
-      s.lru.emplace_front();
-      s.lru.front().key.assign(key);
-      it = s.index.emplace(std::string_view(s.lru.front().key), s.lru.begin()).first;
+      it = insert_node(s, key);
       created = true;
     } else if (it->second != s.lru.begin()) {
       s.lru.splice(s.lru.begin(), s.lru, it->second);
@@ -127,6 +129,8 @@ class KeyedStore final : public PersistentState {
       std::lock_guard lock(s.mutex);
       s.index.clear();
       s.lru.clear();
+      s.spare.clear();
+      s.spare_entries.clear();
     }
     keys_.store(0);
     bytes_.store(0);
@@ -215,10 +219,14 @@ class KeyedStore final : public PersistentState {
     size_t accounted = 0;  // bytes counted in bytes_ for this node
   };
   using List = std::list<Node>;
+  using Index = std::unordered_map<std::string_view, typename List::iterator>;
+  static constexpr size_t kSpareNodes = 64;
   struct Shard {
     mutable std::mutex mutex;
     List lru;  // front: most recently used
-    std::unordered_map<std::string_view, typename List::iterator> index;
+    Index index;
+    List spare;                                            // removed nodes kept for reuse
+    std::vector<typename Index::node_type> spare_entries;  // their index entries
   };
   // List node + index entry + bucket: what a key costs beyond its strings, measured on
   // libstdc++ (two list pointers, a hash node with its cached hash, a bucket pointer).
@@ -242,12 +250,42 @@ class KeyedStore final : public PersistentState {
     }
   }
 
-  void erase_node(Shard& s, typename std::unordered_map<std::string_view,
-                                                         typename List::iterator>::iterator it) {
+  // A new key at the front of the LRU list, on a spare node when there is one.
+  typename Index::iterator insert_node(Shard& s, std::string_view key) {
+    if (s.spare.empty()) {
+      s.lru.emplace_front();
+    } else {
+      s.lru.splice(s.lru.begin(), s.spare, s.spare.begin());
+    }
+    Node& node = s.lru.front();
+    node.key.assign(key);
+    if (s.spare_entries.empty()) {
+      return s.index.emplace(std::string_view(node.key), s.lru.begin()).first;
+    }
+    typename Index::node_type entry = std::move(s.spare_entries.back());
+    s.spare_entries.pop_back();
+    entry.key() = std::string_view(node.key);
+    entry.mapped() = s.lru.begin();
+    return s.index.insert(std::move(entry)).position;
+  }
+
+  void erase_node(Shard& s, typename Index::iterator it) {
     typename List::iterator node = it->second;
     if (node->accounted) {
       bytes_.fetch_sub(static_cast<int64_t>(node->accounted), std::memory_order_relaxed);
       keys_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    if (s.spare.size() < kSpareNodes) {
+      // What the value held goes now; only its buffers wait for the next key.
+      if constexpr (requires(V& v) { v.recycle(); }) {
+        node->value.recycle();
+      } else {
+        node->value = V{};
+      }
+      node->accounted = 0;
+      s.spare_entries.push_back(s.index.extract(it));
+      s.spare.splice(s.spare.begin(), s.lru, node);
+      return;
     }
     s.index.erase(it);
     s.lru.erase(node);

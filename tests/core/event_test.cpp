@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "core/alert.h"
+
 namespace tripline {
 namespace {
 
@@ -71,6 +75,59 @@ TEST(EventTest, InterleavedLookupsOnTwoEventsStayCorrect) {
 TEST(EventTest, FieldPathEscapesPointerCharacters) {
   FieldPath p("a~b.c/d");
   EXPECT_EQ(p.json_pointer, "/a~0b/c~1d");
+}
+
+TEST(EventTest, ResetLeavesNothingOfThePreviousRecord) {
+  auto in = std::make_shared<InputInfo>();
+  in->name = "auth";
+  in->logsource = {"linux", "auth", ""};
+  in->static_fields = {{"env", "prod"}};
+  Event e(in, R"({"a":{"b":1}})");
+  e.set_body(Event::Body::kJson);
+  ASSERT_NE(e.find(FieldPath("a.b")), nullptr);
+  for (int i = 0; i < 40; ++i) e.set_field_text("f" + std::to_string(i), "value");
+  e.set_logsource({"linux", "sshd", ""});
+  e.set_event_time(Clock::now());
+  e.set_position("/var/log/auth.log", 10, 20);
+  (void)shared_event_json(e);
+
+  e.reset(in, "plain line");
+  EXPECT_EQ(e.raw(), "plain line");
+  EXPECT_EQ(e.body(), Event::Body::kText);
+  EXPECT_EQ(e.find("a.b"), nullptr);
+  EXPECT_EQ(e.find("f3"), nullptr);
+  EXPECT_TRUE(e.parsed_fields().empty());
+  EXPECT_EQ(e.logsource().service, "auth");
+  EXPECT_EQ(e.event_time(), TimePoint{});
+  EXPECT_TRUE(e.position().origin.empty());
+  EXPECT_FALSE(e.cached_rendering());
+  EXPECT_EQ(e.text("env"), "prod");
+}
+
+TEST(EventTest, SetFieldTextOverridesInPlaceAndKeepsEarlierReferences) {
+  Event e(nullptr, "line");
+  e.set_field_text("user.name", "alice");
+  const FieldValue* user = e.find("user.name");
+  ASSERT_NE(user, nullptr);
+  for (int i = 0; i < 40; ++i) e.set_field_text("x" + std::to_string(i), std::to_string(i));
+  EXPECT_EQ(user->text, "alice") << "adding fields must not move earlier ones";
+  e.set_field_text("user.name", "bob");
+  EXPECT_EQ(user->text, "bob");
+  e.set_field_text("source.port", "22", FieldType::kNumber);
+  EXPECT_EQ(e.find("source.port")->type, FieldType::kNumber);
+  EXPECT_EQ(e.parsed_fields().size(), 42u);
+  EXPECT_EQ(e.parsed_fields()[0].first, "user.name");
+}
+
+TEST(EventTest, ACopyOfAResetEventHoldsOnlyItsLiveFields) {
+  Event e(nullptr, "one");
+  for (int i = 0; i < 20; ++i) e.set_field_text("old" + std::to_string(i), "v");
+  e.reset(nullptr, "two");
+  e.set_field_text("new", "n");
+  const Event copy = e;
+  EXPECT_EQ(copy.parsed_fields().size(), 1u);
+  EXPECT_EQ(copy.text("new"), "n");
+  EXPECT_EQ(copy.find("old1"), nullptr);
 }
 
 }  // namespace

@@ -111,6 +111,40 @@ std::vector<std::string> key_info_lines(std::string_view) {
           "RSA  x", "RSA x ", "RSA\tx", "a b"};
 }
 
+std::vector<std::string> max_attempts_lines(std::string_view head) {
+  const std::string h(head);
+  return {h + "root from 203.0.113.7 port 52144 ssh2",
+          h + "invalid user admin from 203.0.113.7 port 52150 ssh2",
+          h + "illegal user admin from 203.0.113.7 port 52150",
+          h + "user with spaces from 2001:db8::1 port 22 ssh2",
+          h + "x from 10.0.0.1 port 1 ssh2 from 192.0.2.1 port 2 ssh2",
+          h + "invalid user  from 10.0.0.1 port 22 ssh2",
+          h + "root from 10.0.0.1",
+          h + "root from 10.0.0.1 port ssh2",
+          h + "root from 10.0.0.1 port 22 ssh2: x",
+          h + "invalid user from 10.0.0.1 port 22"};
+}
+
+std::vector<std::string> received_disconnect_lines(std::string_view head) {
+  const std::string h(head);
+  return {h + "203.0.113.7 port 52144:11: Bye Bye",
+          h + "203.0.113.7 port 52144:11:  two spaces",
+          h + "2001:db8::1 port 22:11:Bye",
+          h + "10.0.0.1 port 22: 3: com.jcraft.jsch.JSchException: Auth fail",
+          h + "10.0.0.1 port 22:11:",
+          h + "10.0.0.1 port 22:11: disconnected by user",
+          h + "10.0.0.1: 11: Bye Bye",
+          h + "::1:11: x",
+          h + "10.0.0.1 port :11: x",
+          h + "10.0.0.1 port 22:x: y",
+          h + "10.0.0.1 port 22 :11: x"};
+}
+
+const std::vector<std::string> kDisconnectStarts = {
+    "10.0.0.1 port 22:", "::1 port 2:", "10.0.0.1 port 22:11:", "1.2.3.4 port 5: 6: ",
+    "10.0.0.1:", "x port ", ""};
+const std::vector<std::string> kMaxAttemptsStarts = {"invalid user ", "illegal user ", "root",
+                                                     "invalid user", ""};
 const std::vector<std::string> kMethodStarts = {"password for ", "publickey for ", "none for ",
                                                 "x:y for ", "password for invalid user ", ""};
 const std::vector<std::string> kQualifierStarts = {"authenticating user ", "invalid user ",
@@ -153,6 +187,11 @@ TEST(SshdFastMatchTest, AgreesWithRe2OnEveryLineItDecides) {
        {"Connection reset by "}, user_ending_lines, &kQualifierStarts, 5},
       {std::string(kSshdKeyInfoPattern), fast_match_key_info, {""}, key_info_lines,
        &kMethodStarts, 4},
+      {std::string(kSshdReceivedDisconnectPattern), fast_match_received_disconnect,
+       {"Received disconnect from "}, received_disconnect_lines, &kDisconnectStarts, 6},
+      {std::string(kSshdMaxAttemptsPattern), fast_match_max_attempts,
+       {"maximum authentication attempts exceeded for "}, max_attempts_lines, &kMaxAttemptsStarts,
+       6},
   };
   for (const Case& c : cases) {
     const RE2 re(c.pattern, line_pattern_options());

@@ -165,5 +165,59 @@ TEST(KeyedStore, PublishMetricsSetsTheKeyAndByteGauges) {
   EXPECT_EQ(store.metrics().bytes->Value(), static_cast<double>(store.bytes()));
 }
 
+// A value that says whether the store recycled it (kept its buffer) instead of building anew.
+struct Recyclable {
+  std::vector<int> items;
+  int recycled = 0;
+  size_t memory_bytes() const { return items.capacity() * sizeof(int); }
+  void recycle() {
+    items.clear();
+    ++recycled;
+  }
+  void encode(JsonWriter& w) const { w.null(); }
+  bool decode(simdjson::dom::element) { return true; }
+};
+
+TEST(KeyedStore, RemovedKeysLeaveTheirNodesToTheNextNewKey) {
+  KeyedStore<Recyclable> store("t", limits(100, 1));
+  store.update("a", [](Recyclable& v, bool) {
+    v.items.assign(100, 7);
+    return true;
+  });
+  ASSERT_TRUE(store.erase("a"));
+  EXPECT_EQ(store.size(), 0u);
+  EXPECT_EQ(store.bytes(), 0u);
+  bool was_created = false;
+  store.update("b", [&](Recyclable& v, bool created) {
+    was_created = created;
+    EXPECT_TRUE(v.items.empty()) << "a new key must not see the old key's data";
+    EXPECT_GE(v.items.capacity(), 100u) << "the buffer is reused";
+    EXPECT_EQ(v.recycled, 1);
+    return true;
+  });
+  EXPECT_TRUE(was_created);
+  EXPECT_EQ(store.size(), 1u);
+  EXPECT_FALSE(store.read("a", [](const Recyclable&) {}));
+  EXPECT_TRUE(store.read("b", [](const Recyclable&) {}));
+}
+
+TEST(KeyedStore, ValuesWithoutRecycleStartFromADefaultValueOnAReusedNode) {
+  KeyedStore<Counter> store("t", limits(100, 1));
+  store.update("a", [](Counter& c, bool) {
+    c.n = 5;
+    c.label = "a long label that is on the heap";
+    return true;
+  });
+  store.sweep([](std::string_view, Counter&) { return false; });
+  store.update("b", [](Counter& c, bool created) {
+    EXPECT_TRUE(created);
+    EXPECT_EQ(c.n, 0);
+    EXPECT_TRUE(c.label.empty());
+    return true;
+  });
+  EXPECT_EQ(value_of(store, "b"), 0);
+  EXPECT_EQ(store.size(), 1u);
+}
+
 }  // namespace
 }  // namespace tripline::state
