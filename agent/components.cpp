@@ -1,5 +1,7 @@
 #include "agent/components.h"
 
+#include "exporters/severity_filter_sink.h"
+
 namespace tripline {
 namespace {
 
@@ -42,7 +44,11 @@ std::vector<std::unique_ptr<Sink>> build_sinks(const Config& config, const std::
   std::vector<std::unique_ptr<Sink>> out;
   for (const OutputConfig& output : config.outputs) {
     if (const auto* factory = find_factory(registry, output, "outputs", diags)) {
-      if (auto s = (*factory)(output, context, diags)) out.push_back(std::move(s));
+      auto sink = (*factory)(output, context, diags);
+      if (sink && output.min_sev != Sev::kSev4) {
+        sink = std::make_unique<SeverityFilterSink>(std::move(sink), output.min_sev);
+      }
+      if (sink) out.push_back(std::move(sink));
     }
   }
   return out;

@@ -10,6 +10,7 @@
 
 #include "core/diagnostic.h"
 #include "core/logsource.h"
+#include "core/sev.h"
 
 namespace tripline {
 
@@ -43,6 +44,9 @@ struct InputConfig {
 struct OutputConfig {
   std::string name;
   std::string type;
+  // The least urgent severity this output receives (`min_sev: SEV2` keeps SEV3 and SEV4 off a
+  // pager); SEV4 delivers every alert.
+  Sev min_sev = Sev::kSev4;
   YAML::Node options;
   SourceMark mark;
 };

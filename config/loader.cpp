@@ -105,6 +105,10 @@ bool read_output(const YAML::Node& node, const std::string& what, const std::str
   YamlMap m(node, what, file, local);
   m.get("name", out.name, true);
   m.get("type", out.type, true);
+  std::string min_sev;
+  if (m.get_enum("min_sev", min_sev, {"SEV0", "SEV1", "SEV2", "SEV3", "SEV4"})) {
+    out.min_sev = *parse_sev(min_sev);
+  }
   for (auto& d : local.items) {
     if (d.code != "config.unknown-key") diags.items.push_back(d);
   }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "config/config.h"
@@ -77,12 +78,14 @@ class YamlMap {
 SourceMark mark_of(const YAML::Node& node, const std::string& file);
 
 // Schema reader for an input's or output's own keys: the common keys the config loader already
-// read (name, type, logsource, fields) count as known.
+// read (name, type, logsource, fields; min_sev for outputs) count as known.
 template <typename ExtensionConfig>
 YamlMap extension_map(const ExtensionConfig& config, const std::string& section,
                       Diagnostics& diags) {
-  return YamlMap(config.options, section + "." + config.name, config.mark.file, diags,
-                 {"name", "type", "logsource", "fields"});
+  YamlMap m(config.options, section + "." + config.name, config.mark.file, diags,
+            {"name", "type", "logsource", "fields"});
+  if constexpr (std::is_same_v<ExtensionConfig, OutputConfig>) m.allow({"min_sev"});
+  return m;
 }
 
 }  // namespace tripline

@@ -59,6 +59,25 @@ TEST(ConfigLoaderTest, PlaceholdersThatAreNotAMappingAreAnErrorNotAThrow) {
   EXPECT_TRUE(has_error(d, "config.type", 4));
 }
 
+TEST(ConfigLoaderTest, OutputMinSevIsReadAndDefaultsToEveryAlert) {
+  Diagnostics d;
+  Config c = load(R"(outputs:
+  - { name: local, type: file, path: /tmp/a.jsonl }
+  - { name: pager, type: alertmanager, url: "http://127.0.0.1:9093", min_sev: SEV2 }
+)",
+                  d);
+  EXPECT_FALSE(d.has_errors()) << d.items[0].to_string();
+  ASSERT_EQ(c.outputs.size(), 2u);
+  EXPECT_EQ(c.outputs[0].min_sev, Sev::kSev4);
+  EXPECT_EQ(c.outputs[1].min_sev, Sev::kSev2);
+}
+
+TEST(ConfigLoaderTest, OutputMinSevThatIsNotAGradeIsAnErrorWithLine) {
+  Diagnostics d;
+  load("outputs:\n  - name: pager\n    type: file\n    min_sev: high\n", d);
+  EXPECT_TRUE(has_error(d, "config.type", 4));
+}
+
 TEST(ConfigLoaderTest, MissingRequiredKeyIsAnError) {
   Diagnostics d;
   load("inputs:\n  - { name: a }\n", d);
