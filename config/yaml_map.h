@@ -82,10 +82,13 @@ SourceMark mark_of(const YAML::Node& node, const std::string& file);
 template <typename ExtensionConfig>
 YamlMap extension_map(const ExtensionConfig& config, const std::string& section,
                       Diagnostics& diags) {
-  YamlMap m(config.options, section + "." + config.name, config.mark.file, diags,
-            {"name", "type", "logsource", "fields"});
-  if constexpr (std::is_same_v<ExtensionConfig, OutputConfig>) m.allow({"min_sev"});
-  return m;
+  if constexpr (std::is_same_v<ExtensionConfig, OutputConfig>) {
+    return YamlMap(config.options, section + "." + config.name, config.mark.file, diags,
+                   {"name", "type", "logsource", "fields", "min_sev"});
+  } else {
+    return YamlMap(config.options, section + "." + config.name, config.mark.file, diags,
+                   {"name", "type", "logsource", "fields"});
+  }
 }
 
 }  // namespace tripline
