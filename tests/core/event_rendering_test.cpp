@@ -10,7 +10,7 @@
 namespace tripline {
 namespace {
 
-std::shared_ptr<InputInfo> input() {
+std::shared_ptr<InputInfo> auth_input() {
   auto in = std::make_shared<InputInfo>();
   in->name = "auth";
   in->host = "h1";
@@ -19,7 +19,7 @@ std::shared_ptr<InputInfo> input() {
 }
 
 Event sshd_event() {
-  Event e(input(), "Jan 15 10:00:00 web1 sshd[4100]: Failed password for r\"oot\x01 from 1.2.3.4");
+  Event e(auth_input(), "Jan 15 10:00:00 web1 sshd[4100]: Failed password for r\"oot\x01 from 1.2.3.4");
   e.set_field("host.hostname", std::string("web1"));
   e.set_field("message", std::string("Failed password for r\"oot\x01 from 1.2.3.4"));
   e.set_field("user.name", std::string("r\"oot\x01"));
@@ -35,7 +35,7 @@ TEST(EventRenderingTest, DeferredTextEventRendersTheSameBytesAsRenderEventJson) 
 }
 
 TEST(EventRenderingTest, TextEventWithoutMessageFieldGetsTheLineAsMessage) {
-  Event e(input(), "some line");
+  Event e(auth_input(), "some line");
   e.set_field("x", std::string("y"));
   EXPECT_EQ(EventRendering::capture(e)->json(), render_event_json(e));
   EXPECT_NE(render_event_json(e).find(R"("message":"some line")"), std::string::npos);
@@ -58,7 +58,7 @@ TEST(EventRenderingTest, UsesTheRenderingCachedOnTheEvent) {
 }
 
 TEST(EventRenderingTest, JsonBodyIsRenderedMinifiedAtCapture) {
-  Event e(input(), R"({ "eventName" : "CreateUser" })");
+  Event e(auth_input(), R"({ "eventName" : "CreateUser" })");
   e.set_body(Event::Body::kJson);
   const auto r = EventRendering::capture(e);
   EXPECT_TRUE(e.cached_rendering());

@@ -11,9 +11,9 @@ namespace tripline {
 namespace {
 
 // Records what reaches it; refuses while `refuse` is set.
-class RecordingSink : public Sink {
+class GradeRecordingSink : public Sink {
  public:
-  explicit RecordingSink(std::vector<std::string>& seen, bool& refuse)
+  explicit GradeRecordingSink(std::vector<std::string>& seen, bool& refuse)
       : seen_(seen), refuse_(refuse) {}
   const std::string& name() const override { return name_; }
   bool deliver(std::span<const Alert> alerts) override {
@@ -43,7 +43,7 @@ std::vector<Alert> graded(std::initializer_list<Sev> sevs) {
 TEST(SeverityFilterSink, PassesOnlyAlertsAtLeastAsUrgentAsTheThreshold) {
   std::vector<std::string> seen;
   bool refuse = false;
-  SeverityFilterSink sink(std::make_unique<RecordingSink>(seen, refuse), Sev::kSev2);
+  SeverityFilterSink sink(std::make_unique<GradeRecordingSink>(seen, refuse), Sev::kSev2);
   EXPECT_EQ(sink.name(), "pager");
   const auto alerts = graded({Sev::kSev4, Sev::kSev0, Sev::kSev3, Sev::kSev2, Sev::kSev1});
   EXPECT_TRUE(sink.deliver(alerts));
@@ -53,8 +53,8 @@ TEST(SeverityFilterSink, PassesOnlyAlertsAtLeastAsUrgentAsTheThreshold) {
 TEST(SeverityFilterSink, ABatchWithNothingUrgentEnoughIsAcknowledgedWithoutCallingTheSink) {
   std::vector<std::string> seen;
   bool refuse = true;  // would make any real delivery fail
-  auto inner = std::make_unique<RecordingSink>(seen, refuse);
-  RecordingSink* raw = inner.get();
+  auto inner = std::make_unique<GradeRecordingSink>(seen, refuse);
+  GradeRecordingSink* raw = inner.get();
   SeverityFilterSink sink(std::move(inner), Sev::kSev1);
   EXPECT_TRUE(sink.deliver(graded({Sev::kSev4, Sev::kSev2})));
   EXPECT_EQ(raw->calls, 0);
@@ -63,7 +63,7 @@ TEST(SeverityFilterSink, ABatchWithNothingUrgentEnoughIsAcknowledgedWithoutCalli
 TEST(SeverityFilterSink, ARefusalOfTheKeptAlertsIsPassedOnForTheDispatcherToRetry) {
   std::vector<std::string> seen;
   bool refuse = true;
-  SeverityFilterSink sink(std::make_unique<RecordingSink>(seen, refuse), Sev::kSev3);
+  SeverityFilterSink sink(std::make_unique<GradeRecordingSink>(seen, refuse), Sev::kSev3);
   EXPECT_FALSE(sink.deliver(graded({Sev::kSev4, Sev::kSev3})));
   refuse = false;
   EXPECT_TRUE(sink.deliver(graded({Sev::kSev4, Sev::kSev3})));
