@@ -2,7 +2,9 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace tripline {
@@ -170,6 +172,10 @@ bool YamlMap::parse_duration(const std::string& text, std::chrono::milliseconds&
   else if (unit == "h") ms = value * 3600000;
   else if (unit == "d") ms = value * 86400000;
   else return false;
+  // Past int64 milliseconds (~292 million years) the conversion would be undefined: no duration.
+  if (!std::isfinite(ms) || ms < 0 || ms >= static_cast<double>(std::numeric_limits<int64_t>::max())) {
+    return false;
+  }
   out = std::chrono::milliseconds(static_cast<int64_t>(ms));
   return true;
 }

@@ -127,6 +127,10 @@ TEST(YamlMapTest, ParsesDurationsAndSizes) {
   EXPECT_TRUE(YamlMap::parse_duration("5m", ms));
   EXPECT_EQ(ms.count(), 300000);
   EXPECT_FALSE(YamlMap::parse_duration("5 parsecs", ms));
+  // Found by fuzz_lua_rule: a duration past int64 milliseconds was an undefined conversion.
+  EXPECT_FALSE(YamlMap::parse_duration("2e79d", ms));
+  EXPECT_FALSE(YamlMap::parse_duration("9300000000000000s", ms));
+  EXPECT_TRUE(YamlMap::parse_duration("9000000000000000ms", ms));
   uint64_t bytes = 0;
   EXPECT_TRUE(YamlMap::parse_size("10MiB", bytes));
   EXPECT_EQ(bytes, 10u << 20);
