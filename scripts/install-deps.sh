@@ -44,8 +44,6 @@ if ((${#missing[@]})); then
   [[ $(id -u) -eq 0 ]] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  # Services packaged with the test servers must not start on install (policy-rc.d would be the
-  # Debian way inside a chroot; here the tests start their own instances on loopback).
   # Server packages must not start system-wide instances on install: the tests start their own
   # on loopback. policy-rc.d is Debian's switch for that; removed again afterwards.
   policy=/usr/sbin/policy-rc.d
