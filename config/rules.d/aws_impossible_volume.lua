@@ -56,6 +56,19 @@ rule {
       state:set("ip:" .. who .. "|" .. ip, true, math.max(1, start + WINDOW - now))
       if state:incr("ips:" .. who, 1, WINDOW) > 1 then points = points + WEIGHT_NEW_IP end
     end
+    -- The event times the window's calls span (in the alert's fields): CloudTrail delivers out of
+    -- order, so the call that opened the window need be neither the earliest nor the latest.
+    local span_ttl = math.max(1, start + WINDOW - now)
+    local earliest = state:get("earliest:" .. who)
+    if not earliest or now < earliest then
+      earliest = now
+      state:set("earliest:" .. who, now, span_ttl)
+    end
+    local latest = state:get("latest:" .. who)
+    if not latest or now > latest then
+      latest = now
+      state:set("latest:" .. who, now, span_ttl)
+    end
     local calls = state:incr("calls:" .. who, 1, WINDOW)
     local score = state:incr("score:" .. who, points, WINDOW)
     -- Once per window: the mark names the window, so late events of an older window (CloudTrail
@@ -63,11 +76,9 @@ rule {
     local fired = "fired:" .. who .. "@" .. start
     if score < SCORE_LIMIT or state:get(fired) then return end
     state:set(fired, true, WINDOW + math.max(0, start - now))
-    -- CloudTrail delivers out of order: an event may predate the one that opened the window.
-    local elapsed = math.max(0, now - start)
     alert {
       title = "Impossible API volume: " .. (event["userIdentity.userName"] or who)
-              .. " scored " .. score .. " in " .. elapsed .. "s",
+              .. " scored " .. score .. " in " .. calls .. " calls",
       group = { principal = who },
       key = who .. "@" .. start,
       count = calls,
@@ -76,6 +87,8 @@ rule {
         calls = calls,
         source_ips = state:get("ips:" .. who) or 1,
         window_start = start,
+        first_call = earliest,
+        last_call = latest,
         last_event = event["eventName"] or "",
       },
     }
