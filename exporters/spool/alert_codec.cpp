@@ -69,9 +69,11 @@ class Reader {
     in_.remove_prefix(n);
     return true;
   }
+  // A count is checked against the bytes left (every item has at least its length prefixes)
+  // before anything is allocated: a damaged record cannot make the reader reserve gigabytes.
   bool pairs(std::vector<std::pair<std::string, std::string>>& v) {
     uint32_t n;
-    if (!u32(n) || n > kMaxItems) return false;
+    if (!u32(n) || n > kMaxItems || n > in_.size() / 8) return false;
     v.resize(n);
     for (auto& [k, val] : v) {
       if (!str(k) || !str(val)) return false;
@@ -80,7 +82,7 @@ class Reader {
   }
   bool strings(std::vector<std::string>& v) {
     uint32_t n;
-    if (!u32(n) || n > kMaxItems) return false;
+    if (!u32(n) || n > kMaxItems || n > in_.size() / 4) return false;
     v.resize(n);
     for (auto& s : v) {
       if (!str(s)) return false;

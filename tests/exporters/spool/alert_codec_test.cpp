@@ -35,6 +35,19 @@ TEST(AlertCodec, TruncatedOrExtendedInputIsRefused) {
   EXPECT_FALSE(decode_alert(data + "x", b));
 }
 
+TEST(AlertCodec, ACountLargerThanTheRecordIsRefusedBeforeAnythingIsAllocated) {
+  Alert a = testing::make_alert(3);
+  a.group = {{"k", "v"}};
+  std::string data = encode_alert(a);
+  const std::string group("\x01\0\0\0\x01\0\0\0k\x01\0\0\0v", 14);
+  const size_t at = data.find(group);
+  ASSERT_NE(at, std::string::npos);
+  data.replace(at, 4, std::string("\xff\xff\x0f\0", 4));  // 1,048,575 pairs, under kMaxItems
+  Alert b;
+  EXPECT_FALSE(decode_alert(data, b));
+  EXPECT_EQ(b.group.capacity(), 0u) << "a million empty pairs were allocated for 14 bytes";
+}
+
 TEST(AlertCodec, UnknownVersionIsRefused) {
   std::string data = encode_alert(testing::make_alert(3));
   data[0] = 9;
