@@ -2,8 +2,10 @@
 // Shared by the fuzz targets: a per-process scratch directory on tmpfs for the entry points that
 // read files (rule loaders, CloudTrail delivery files, spool segments), and quiet self-logging so
 // that a warning per input does not turn the fuzzer into a stderr benchmark.
+#include <time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -17,6 +19,15 @@ namespace tripline::fuzz {
 
 // Warnings about bad input are the expected outcome for nearly every input; errors still print.
 inline void quiet_logs() { log::set_level(log::Level::kError); }
+
+// CPU time this thread has used. Time limits are checked against it rather than the wall clock:
+// a fuzzer running long beside builds (nice 19) can wait seconds for a core, which is no
+// evidence that a limit failed, while runaway work shows as CPU time however busy the box is.
+inline std::chrono::nanoseconds thread_cpu_time() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
 
 // A directory private to this fuzzer process, removed at exit. /dev/shm keeps the per-input
 // file writes off the disk; elsewhere the system temp directory is used.
