@@ -51,23 +51,23 @@ rule {
       state:set("start:" .. who, start, WINDOW)
     end
     local points = weight(event)
+    local until_window_end = math.max(1, start + WINDOW - now)
     local ip = event["sourceIPAddress"]
     if ip and not state:get("ip:" .. who .. "|" .. ip) then
-      state:set("ip:" .. who .. "|" .. ip, true, math.max(1, start + WINDOW - now))
+      state:set("ip:" .. who .. "|" .. ip, true, until_window_end)
       if state:incr("ips:" .. who, 1, WINDOW) > 1 then points = points + WEIGHT_NEW_IP end
     end
     -- The event times the window's calls span (in the alert's fields): CloudTrail delivers out of
     -- order, so the call that opened the window need be neither the earliest nor the latest.
-    local span_ttl = math.max(1, start + WINDOW - now)
     local earliest = state:get("earliest:" .. who)
     if not earliest or now < earliest then
       earliest = now
-      state:set("earliest:" .. who, now, span_ttl)
+      state:set("earliest:" .. who, now, until_window_end)
     end
     local latest = state:get("latest:" .. who)
     if not latest or now > latest then
       latest = now
-      state:set("latest:" .. who, now, span_ttl)
+      state:set("latest:" .. who, now, until_window_end)
     end
     local calls = state:incr("calls:" .. who, 1, WINDOW)
     local score = state:incr("score:" .. who, points, WINDOW)
