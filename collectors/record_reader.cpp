@@ -16,7 +16,7 @@ constexpr size_t kChunk = 256 * 1024;
 // reader opened per file should not map megabytes it never touches.
 constexpr size_t kInitialBuffer = 16 * 1024;
 constexpr size_t kMinZlibBuffer = 8 * 1024;
-}
+}  // namespace
 
 std::unique_ptr<RecordReader> RecordReader::open(const std::string& path, std::string& error,
                                                  size_t max_line_bytes) {
@@ -152,38 +152,55 @@ bool RecordReader::load_array() {
   }
   decompressed_ = doc.size();
   begin_ = end_ = 0;
-  simdjson::ondemand::parser parser;
   simdjson::padded_string padded(doc);
   doc.clear();
   doc.shrink_to_fit();
-  simdjson::ondemand::document d;
-  simdjson::ondemand::array items;
-  // An empty key means the document itself is the array (e.g. `aws cloudtrail lookup-events`
-  // output or Stratus Red Team detonation logs: [{...},{...}]).
-  const bool bad = array_key_.empty()
-                       ? parser.iterate(padded).get(d) || d.get_array().get(items)
-                       : parser.iterate(padded).get(d) ||
-                             d.find_field_unordered(array_key_).get_array().get(items);
-  if (bad) {
-    error_ = array_key_.empty() ? "not a JSON array document"
-                                : "not a JSON document with a \"" + array_key_ + "\" array";
+  // A file may hold several documents one after the other (delivery files concatenated with
+  // `cat` for a replay): each is read, none is dropped. One batch holds the whole file.
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document_stream docs;
+  const bool whole = array_key_.empty();
+  const std::string shape = whole ? "not a JSON array document"
+                                  : "not a JSON document with a \"" + array_key_ + "\" array";
+  if (parser.iterate_many(padded, std::max<size_t>(padded.size(), 1024)).get(docs)) {
+    error_ = shape;
     return false;
   }
-  for (auto item : items) {
-    simdjson::ondemand::object obj;
-    std::string_view raw;
-    if (item.get_object().get(obj) || obj.raw_json().get(raw)) {
-      error_ = "malformed record in \"" + array_key_ + "\" array";
+  size_t documents = 0;
+  for (auto d : docs) {
+    simdjson::ondemand::array items;
+    const bool bad = whole ? d.get_array().get(items)
+                           : d.find_field_unordered(array_key_).get_array().get(items);
+    if (bad) {
+      error_ = documents == 0 ? shape : shape + " (document " + std::to_string(documents + 1) + ")";
       return !array_records_.empty();
     }
-    std::string minified(raw.size(), '\0');
-    size_t len = 0;
-    if (simdjson::minify(raw.data(), raw.size(), minified.data(), len)) {
-      error_ = "malformed record in \"" + array_key_ + "\" array";
-      return !array_records_.empty();
+    ++documents;
+    for (auto item : items) {
+      simdjson::ondemand::object obj;
+      std::string_view raw;
+      if (item.get_object().get(obj) || obj.raw_json().get(raw)) {
+        error_ = "malformed record in \"" + array_key_ + "\" array";
+        return !array_records_.empty();
+      }
+      std::string minified(raw.size(), '\0');
+      size_t len = 0;
+      if (simdjson::minify(raw.data(), raw.size(), minified.data(), len)) {
+        error_ = "malformed record in \"" + array_key_ + "\" array";
+        return !array_records_.empty();
+      }
+      minified.resize(len);
+      array_records_.push_back(std::move(minified));
     }
-    minified.resize(len);
-    array_records_.push_back(std::move(minified));
+  }
+  if (documents == 0) {
+    error_ = shape;
+    return false;
+  }
+  if (docs.truncated_bytes() > 0) {
+    error_ = shape + " (" + std::to_string(docs.truncated_bytes()) +
+             " bytes of an unfinished document at the end)";
+    return !array_records_.empty();
   }
   return true;
 }

@@ -66,9 +66,11 @@ TEST(RecordReaderTest, TruncatesOverlongLinesAndResynchronises) {
 // limit, still come out whole, next to short ones, in plain and gzip files.
 TEST(RecordReaderTest, LinesLongerThanTheFirstBufferComeOutWhole) {
   std::string content;
-  for (size_t len : {10u, 20000u, 5u, 300000u, 700000u, 7u}) content += std::string(len, 'a') + "\n";
+  for (size_t len : {10u, 20000u, 5u, 300000u, 700000u, 7u})
+    content += std::string(len, 'a') + "\n";
   for (const std::string name : {"grow.log", "grow.log.gz"}) {
-    name.ends_with(".gz") ? write_gz(temp_path(name), content) : write_file(temp_path(name), content);
+    name.ends_with(".gz") ? write_gz(temp_path(name), content)
+                          : write_file(temp_path(name), content);
     std::string err;
     auto r = RecordReader::open(temp_path(name), err);
     ASSERT_TRUE(r) << err;
@@ -83,8 +85,9 @@ TEST(RecordReaderTest, LinesLongerThanTheFirstBufferComeOutWhole) {
 }
 
 TEST(RecordReaderTest, SplitsCloudTrailRecordsIntoMinifiedDocuments) {
-  write_file(temp_path("ct.json"),
-             "{\"Records\": [\n {\"eventName\": \"A\"},\n {\"eventName\": \"B\", \"x\": [1, 2]}\n]}");
+  write_file(
+      temp_path("ct.json"),
+      "{\"Records\": [\n {\"eventName\": \"A\"},\n {\"eventName\": \"B\", \"x\": [1, 2]}\n]}");
   std::string err;
   auto r = RecordReader::open(temp_path("ct.json"), err);
   SniffResult s = sniff_format(r->head());
@@ -92,6 +95,28 @@ TEST(RecordReaderTest, SplitsCloudTrailRecordsIntoMinifiedDocuments) {
   r->set_framing(s.framing, s.array_key);
   EXPECT_EQ(read_all(*r),
             (std::vector<std::string>{R"({"eventName":"A"})", R"({"eventName":"B","x":[1,2]})"}));
+}
+
+TEST(RecordReaderTest, ConcatenatedRecordsDocumentsAreAllRead) {
+  // Delivery files joined with `cat` for a replay: the second document's records are not lost.
+  write_file(temp_path("two.json"),
+             "{\"Records\": [{\"eventName\": \"A\"}]}\n{\"Records\": [{\"eventName\": \"B\"},"
+             " {\"eventName\": \"C\"}]}\n");
+  std::string err;
+  auto r = RecordReader::open(temp_path("two.json"), err);
+  r->set_framing(Framing::kRecordsArray, "Records");
+  EXPECT_EQ(read_all(*r), (std::vector<std::string>{R"({"eventName":"A"})", R"({"eventName":"B"})",
+                                                    R"({"eventName":"C"})"}));
+  EXPECT_TRUE(r->error().empty()) << r->error();
+}
+
+TEST(RecordReaderTest, JunkAfterARecordsDocumentKeepsItsRecordsAndReportsError) {
+  write_file(temp_path("junk.json"), "{\"Records\": [{\"eventName\": \"A\"}]}\nnot json at all");
+  std::string err;
+  auto r = RecordReader::open(temp_path("junk.json"), err);
+  r->set_framing(Framing::kRecordsArray, "Records");
+  EXPECT_EQ(read_all(*r), (std::vector<std::string>{R"({"eventName":"A"})"}));
+  EXPECT_FALSE(r->error().empty());
 }
 
 TEST(RecordReaderTest, BrokenRecordsDocumentReportsError) {
