@@ -208,6 +208,9 @@ void CorrelationEngine::add(size_t ci, const std::string& key, Entry entry, cons
       if (entry.end_ms <= g.absorbed_until && entry.start_ms >= g.absorbed_until - c.timespan_ms) {
         return true;  // part of the burst an alert already covers
       }
+      // What no future window can use goes before the group grows: sweeps stop at the first
+      // live group, so a group's stale entries are dropped here when it is next touched.
+      if (clock != kNoTime) prune(c, g, clock - lateness_ms_);
     } else if (entry.end_ms <= g.closed_until) {
       return !g.entries.empty() || g.window_start != kNoTime;  // its window was judged already
     }
@@ -364,8 +367,12 @@ void CorrelationEngine::sweep(bool closing_all, bool with_eager, std::vector<Ale
           g.window_start = g.entries.empty() ? kNoTime : g.entries.front().start_ms;
         }
       }
-      if (closing_all && g.entries.empty()) return false;
-      return horizon == kNoTime || !prune(c, g, horizon);
+      if (closing_all && g.entries.empty()) return state::SweepVisit::kRemove;
+      if (horizon != kNoTime && prune(c, g, horizon)) return state::SweepVisit::kRemove;
+      // Oldest first: past the first eager group still live, the rest of the shard was touched
+      // later and is live too (it drops its own stale entries when next touched).
+      return c.eager && !closing_all && horizon != kNoTime ? state::SweepVisit::kKeepAndStop
+                                                           : state::SweepVisit::kKeep;
     });
     for (Pending& p : due) raise(std::move(p), nullptr, alerts);
   }

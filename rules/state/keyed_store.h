@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -35,6 +36,10 @@ namespace tripline::state {
 // Keys come and go all the time (a correlation group per attacker address that expires minutes
 // later): a shard keeps up to kSpareNodes removed nodes, with their key, value and index-entry
 // allocations, for the next new key. Spares are not counted in tripline_state_bytes.
+// A sweep's verdict on one key. kKeepAndStop keeps it and ends the walk of its shard: the keys
+// not yet visited were used more recently, and the caller knows they would be kept too.
+enum class SweepVisit { kKeep, kRemove, kKeepAndStop };
+
 template <class V>
 class KeyedStore final : public PersistentState {
  public:
@@ -55,7 +60,8 @@ class KeyedStore final : public PersistentState {
   // absent; a full shard first evicts its least recently used key. The key becomes the most
   // recently used. When fn returns false the key is removed. Returns what fn returned.
   template <class Fn>
-  bool update(std::string_view key, Fn&& fn) {
+  bool update(std::string_view text, Fn&& fn) {
+    const HashedKey key = hashed(text);
     Shard& s = shard_of(key);
     std::lock_guard lock(s.mutex);
     auto it = s.index.find(key);
@@ -82,7 +88,8 @@ class KeyedStore final : public PersistentState {
   // Runs fn(const V&) on the value of `key` when present, without creating it or changing its
   // recency. False when absent.
   template <class Fn>
-  bool read(std::string_view key, Fn&& fn) const {
+  bool read(std::string_view text, Fn&& fn) const {
+    const HashedKey key = hashed(text);
     const Shard& s = shard_of(key);
     std::lock_guard lock(s.mutex);
     auto it = s.index.find(key);
@@ -94,6 +101,7 @@ class KeyedStore final : public PersistentState {
   // Visits every key, shard by shard (each under its lock), oldest first within a shard:
   // fn(std::string_view key, V& value) -> bool; false removes the key. Used to close windows and
   // expire keys as time passes.
+  // fn may instead return a SweepVisit, to end a shard's walk at a key it keeps.
   template <class Fn>
   void sweep(Fn&& fn) {
     for (Shard& s : shards_) {
@@ -101,12 +109,20 @@ class KeyedStore final : public PersistentState {
       bool changed = false;
       for (auto node = s.lru.end(); node != s.lru.begin();) {
         --node;
-        if (fn(std::string_view(node->key), node->value)) {
+        const auto verdict = fn(std::string_view(node->key), node->value);
+        SweepVisit visit;
+        if constexpr (std::is_same_v<std::decay_t<decltype(verdict)>, bool>) {
+          visit = verdict ? SweepVisit::kKeep : SweepVisit::kRemove;
+        } else {
+          visit = verdict;
+        }
+        if (visit != SweepVisit::kRemove) {
           account(*node);
+          if (visit == SweepVisit::kKeepAndStop) break;
           continue;
         }
         auto next = std::next(node);
-        erase_node(s, s.index.find(std::string_view(node->key)));
+        erase_node(s, s.index.find(key_of(*node)));
         node = next;
         changed = true;
       }
@@ -114,7 +130,8 @@ class KeyedStore final : public PersistentState {
     }
   }
 
-  bool erase(std::string_view key) {
+  bool erase(std::string_view text) {
+    const HashedKey key = hashed(text);
     Shard& s = shard_of(key);
     std::lock_guard lock(s.mutex);
     auto it = s.index.find(key);
@@ -215,11 +232,20 @@ class KeyedStore final : public PersistentState {
  private:
   struct Node {
     std::string key;
+    size_t hash = 0;  // of key: computed once per lookup, shared by the shard choice and index
     V value;
     size_t accounted = 0;  // bytes counted in bytes_ for this node
   };
+  struct HashedKey {
+    std::string_view text;
+    size_t hash;
+    bool operator==(const HashedKey& o) const { return hash == o.hash && text == o.text; }
+  };
+  struct PassHash {
+    size_t operator()(const HashedKey& k) const { return k.hash; }
+  };
   using List = std::list<Node>;
-  using Index = std::unordered_map<std::string_view, typename List::iterator>;
+  using Index = std::unordered_map<HashedKey, typename List::iterator, PassHash>;
   static constexpr size_t kSpareNodes = 64;
   struct Shard {
     mutable std::mutex mutex;
@@ -232,11 +258,14 @@ class KeyedStore final : public PersistentState {
   // libstdc++ (two list pointers, a hash node with its cached hash, a bucket pointer).
   static constexpr size_t kNodeOverhead = sizeof(Node) + 2 * sizeof(void*) + 48 + sizeof(void*);
 
-  Shard& shard_of(std::string_view key) {
-    return shards_[std::hash<std::string_view>{}(key) % shards_.size()];
+  static HashedKey hashed(std::string_view text) {
+    return {text, std::hash<std::string_view>{}(text)};
   }
-  const Shard& shard_of(std::string_view key) const {
-    return shards_[std::hash<std::string_view>{}(key) % shards_.size()];
+  static HashedKey key_of(const Node& node) { return {node.key, node.hash}; }
+  // The high bits pick the shard: the index's buckets use the low ones.
+  Shard& shard_of(const HashedKey& key) { return shards_[(key.hash >> 32) % shards_.size()]; }
+  const Shard& shard_of(const HashedKey& key) const {
+    return shards_[(key.hash >> 32) % shards_.size()];
   }
 
   void account(Node& node) {
@@ -251,20 +280,21 @@ class KeyedStore final : public PersistentState {
   }
 
   // A new key at the front of the LRU list, on a spare node when there is one.
-  typename Index::iterator insert_node(Shard& s, std::string_view key) {
+  typename Index::iterator insert_node(Shard& s, const HashedKey& key) {
     if (s.spare.empty()) {
       s.lru.emplace_front();
     } else {
       s.lru.splice(s.lru.begin(), s.spare, s.spare.begin());
     }
     Node& node = s.lru.front();
-    node.key.assign(key);
+    node.key.assign(key.text);
+    node.hash = key.hash;
     if (s.spare_entries.empty()) {
-      return s.index.emplace(std::string_view(node.key), s.lru.begin()).first;
+      return s.index.emplace(key_of(node), s.lru.begin()).first;
     }
     typename Index::node_type entry = std::move(s.spare_entries.back());
     s.spare_entries.pop_back();
-    entry.key() = std::string_view(node.key);
+    entry.key() = key_of(node);
     entry.mapped() = s.lru.begin();
     return s.index.insert(std::move(entry)).position;
   }
@@ -293,7 +323,7 @@ class KeyedStore final : public PersistentState {
 
   void evict_oldest(Shard& s) {
     if (s.lru.empty()) return;
-    erase_node(s, s.index.find(std::string_view(s.lru.back().key)));
+    erase_node(s, s.index.find(key_of(s.lru.back())));
     evictions_.fetch_add(1, std::memory_order_relaxed);
     metrics_.evictions->Increment();
   }
