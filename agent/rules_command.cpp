@@ -6,6 +6,7 @@
 #include "agent/commands.h"
 #include "agent/config_source.h"
 #include "core/json_writer.h"
+#include "core/log.h"
 #include "rules/lua/lua_rule_tests.h"
 #include "rules/rule_loader.h"
 #include "rules/sigma/rule_tests.h"
@@ -125,6 +126,8 @@ int lint(const RulesArgs& args) {
 }
 
 int test(const RulesArgs& args) {
+  // Rule authors see their Lua rules' log() lines (debug level: they may quote events).
+  if (args.verbose) log::set_level(log::Level::kDebug);
   Diagnostics config_diags;
   RulesConfig config;
   if (!rules_config(args, config, config_diags)) {

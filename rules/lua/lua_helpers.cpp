@@ -212,7 +212,9 @@ int api_log(lua_State* L) {
   const std::string_view text(msg, std::min(len, kMaxLogMessage));
   cpp_guard(host.error, [&] {
     if (!host.allow_log_line()) return;
-    log::info("lua rule log",
+    // A rule's message may quote event fields, which privacy filters only on their way to a
+    // sink: like every event payload it belongs at debug level (core/log.h).
+    log::debug("lua rule log",
               {{"rule_id", host.current_rule_id()}, {"file", host.file}, {"message", text}});
   });
   return 0;

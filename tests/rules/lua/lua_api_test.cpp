@@ -1,6 +1,7 @@
 // The DESIGN §5 "Lua rule file" API: rule{...}, event fields, alert{...}, state, helpers.
 #include <gtest/gtest.h>
 
+#include "core/log.h"
 #include "rules/lua/lua_rule_set.h"
 #include "tests/rules/lua/lua_test_support.h"
 
@@ -244,6 +245,36 @@ rule { id = "helpers", title = "t", sev = "SEV3", logsource = { product = "aws" 
   std::vector<Alert> alerts;
   loaded.set.matcher->evaluate(json_event(kCloudTrail), alerts);
   EXPECT_EQ(count_rule(alerts, "helpers"), 1u) << loaded.set.matcher->status("helpers")->last_error;
+}
+
+TEST(LuaApiTest, LogLinesQuotingEventsStayOutOfAnInfoSelfLog) {
+  // privacy filters what reaches a spool or sink, not the self-log: a rule's log() message may
+  // quote event fields, so it is written at debug level only.
+  TempDir dir;
+  const auto file = dir.write("logs.lua", R"LUA(
+rule { id = "logs", title = "t", sev = "SEV3", logsource = { product = "aws" },
+  match = function(event)
+    log("principal " .. tostring(event["eventName"]))
+    return false
+  end }
+)LUA");
+  auto loaded = load({file});
+  ASSERT_TRUE(loaded.set.matcher) << diag_text(loaded.diags);
+  const log::Level before = log::level();
+  std::vector<Alert> alerts;
+  log::set_level(log::Level::kInfo);
+  ::testing::internal::CaptureStderr();
+  loaded.set.matcher->evaluate(json_event(kCloudTrail), alerts);
+  const std::string at_info = ::testing::internal::GetCapturedStderr();
+  log::set_level(log::Level::kDebug);
+  ::testing::internal::CaptureStderr();
+  loaded.set.matcher->evaluate(json_event(kCloudTrail), alerts);
+  const std::string at_debug = ::testing::internal::GetCapturedStderr();
+  log::set_level(before);
+  EXPECT_EQ(at_info.find("lua rule log"), std::string::npos) << at_info;
+  EXPECT_NE(at_debug.find("\"level\":\"debug\",\"msg\":\"lua rule log\""), std::string::npos)
+      << at_debug;
+  EXPECT_NE(at_debug.find("principal "), std::string::npos) << at_debug;
 }
 
 TEST(LuaApiTest, StringLibraryKeepsLuaSemantics) {
