@@ -104,6 +104,37 @@ bool Pattern::match_prepared(std::string_view s) const {
   return false;
 }
 
+namespace {
+
+// lower(s) == lowered, where `lowered` is ascii_lower'd already.
+bool equals_folded(std::string_view s, std::string_view lowered) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c) != lowered[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Pattern::match_folding(std::string_view s) const {
+  switch (kind_) {
+    case Kind::kExact:
+      return s.size() == needle_.size() && equals_folded(s, needle_);
+    case Kind::kPrefix:
+      return s.size() >= needle_.size() && equals_folded(s.substr(0, needle_.size()), needle_);
+    case Kind::kSuffix:
+      return s.size() >= needle_.size() &&
+             equals_folded(s.substr(s.size() - needle_.size()), needle_);
+    case Kind::kAnything:
+      return true;
+    case Kind::kContains:
+    case Kind::kGlob:
+      break;
+  }
+  return match_prepared(ascii_lower(s));
+}
+
 bool Pattern::segment_at(const Segment& seg, std::string_view s, size_t pos, size_t& end) {
   for (size_t j = 0; j < seg.text.size(); ++j) {
     if (pos >= s.size()) return false;

@@ -25,6 +25,13 @@ class Pattern {
   bool match(std::string_view text, std::string_view lowered) const {
     return match_prepared(cased_ ? text : lowered);
   }
+  // Case-insensitive exact, prefix, suffix and anything patterns compared to `text` byte by byte,
+  // folding as they go: no lower-cased copy of the subject. Other kinds need the copy.
+  bool folds_in_place() const {
+    return kind_ == Kind::kExact || kind_ == Kind::kPrefix || kind_ == Kind::kSuffix ||
+           kind_ == Kind::kAnything;
+  }
+  bool match_folding(std::string_view text) const;
   bool cased() const { return cased_; }
   Kind kind() const { return kind_; }
   // The exact literal (lower-cased unless cased) when kind() == kExact.

@@ -35,7 +35,9 @@ class PatternTest : public ValueTest {
   explicit PatternTest(Pattern p) : pattern_(std::move(p)) {}
   bool test(Subject& s, EvalContext&) const override {
     if (s.type() == FieldType::kNull) return false;
-    return pattern_.cased() ? pattern_.match(s.text(), {}) : pattern_.match({}, s.lowered());
+    if (pattern_.cased()) return pattern_.match(s.text(), {});
+    if (pattern_.folds_in_place()) return pattern_.match_folding(s.text());
+    return pattern_.match({}, s.lowered());
   }
   const std::string* exact_literal() const override {
     return pattern_.kind() == Pattern::Kind::kExact ? &pattern_.literal() : nullptr;

@@ -17,6 +17,29 @@ bool glob(const std::string& pattern, const std::string& text, bool cased = fals
   return p.match(text, ascii_lower(text));
 }
 
+TEST(SigmaWildcards, FoldingInPlaceAgreesWithMatchingTheLowerCasedCopy) {
+  // Case-insensitive exact/prefix/suffix patterns skip the lower-cased copy of the subject.
+  const std::vector<std::string> patterns = {"Failed_",   "failed_*", "*_Failure", "pam_AUTH",
+                                             "*",         "",         "a*b",       "*mid*",
+                                             "\xc3\x89t\xc3\xa9*", "x?z"};
+  const std::vector<std::string> subjects = {"",          "failed_password", "FAILED_",
+                                             "Failed_",   "pam_auth_failure", "PAM_AUTH",
+                                             "pam_auth ", "xfailed_",         "\xc3\x89t\xc3\xa9 ok",
+                                             "\xc3\xa9t\xc3\xa9 ok", "aXb", "x\xc3\xa9z",
+                                             "_FAILURE",  "[failed_]"};
+  size_t folded = 0;
+  for (const std::string& pattern : patterns) {
+    const Pattern p(SigmaString::parse(pattern), false);
+    if (!p.folds_in_place()) continue;
+    ++folded;
+    for (const std::string& text : subjects) {
+      EXPECT_EQ(p.match_folding(text), p.match(text, ascii_lower(text)))
+          << "pattern [" << pattern << "] subject [" << text << "]";
+    }
+  }
+  EXPECT_GE(folded, 6u);
+}
+
 TEST(SigmaWildcards, StarMatchesAnyRunIncludingEmpty) {
   EXPECT_TRUE(glob("a*c", "ac"));
   EXPECT_TRUE(glob("a*c", "abbbc"));
