@@ -3,22 +3,16 @@
 #include <cctype>
 
 #include "collectors/parsers/net_address.h"
+#include "collectors/parsers/pam_fast_match.h"
 #include "collectors/parsers/re2_match.h"
 
 namespace tripline {
 namespace {
 
 struct PamPatterns {
-  // ruser is matched lazily and rhost must be followed by the end or user=: a user or ruser value
-  // carrying " rhost=..." (attacker-chosen names) cannot move the real rhost.
-  RE2 auth_failure{
-      R"(authentication failure; logname=(\S*) uid=\d* euid=\d* tty=(\S*) ruser=(.*?) )"
-      R"(rhost=(\S*)(?:\s+user=(.*?))?\s*)",
-      line_pattern_options()};
-  RE2 more_failures{
-      R"(PAM (\d+) more authentication failures?; logname=(\S*) uid=\d* euid=\d* tty=(\S*) )"
-      R"(ruser=(.*?) rhost=(\S*)(?:\s+user=(.*?))?\s*)",
-      line_pattern_options()};
+  // Both usually take pam_fast_match.h's exact fast path.
+  RE2 auth_failure{kPamAuthFailurePattern, line_pattern_options()};
+  RE2 more_failures{kPamMoreFailuresPattern, line_pattern_options()};
   RE2 max_retries{R"(PAM service\(([^)]*)\) ignoring max retries; (\d+) > (\d+)\s*)",
                   line_pattern_options()};
   RE2 session_opened{R"(session opened for user (.+?)(?:\(uid=(\d+)\))? by .*)",
@@ -94,7 +88,8 @@ bool parse_pam_message(std::string_view message, Event& event) {
   const ModulePrefix prefix = split_module_prefix(message);
   const std::string_view m = prefix.rest;
   ReGroups<6> g;
-  if (m.starts_with("authentication failure; ") && g.full_match(p.auth_failure, m)) {
+  if (m.starts_with("authentication failure; ") &&
+      g.full_match(p.auth_failure, m, fast_match_pam_auth_failure)) {
     set_common(event, prefix, "pam_auth_failure", "failure");
     set_user(event, g[5], g[3]);
     if (!g[4].empty()) set_source_address(event, g[4]);
@@ -104,7 +99,7 @@ bool parse_pam_message(std::string_view message, Event& event) {
     set_common(event, prefix, "pam_user_unknown", "failure");
     return true;
   }
-  if (m.starts_with("PAM ") && g.full_match(p.more_failures, m)) {
+  if (m.starts_with("PAM ") && g.full_match(p.more_failures, m, fast_match_pam_more_failures)) {
     set_common(event, prefix, "pam_more_failures", "failure");
     set_number_field(event, "pam.failures", g[1]);
     set_user(event, g[6], g[4]);

@@ -4,6 +4,8 @@
 #include <array>
 #include <string_view>
 
+#include "collectors/parsers/fast_groups.h"
+
 namespace tripline {
 
 // Line patterns are matched byte-wise (Latin-1): log lines carry arbitrary bytes and a name with
@@ -25,6 +27,16 @@ class ReGroups {
     groups_.fill(re2::StringPiece());
     return re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::ANCHOR_BOTH,
                     groups_.data(), n);
+  }
+  // Through an exact fast path (sshd_fast_match.h, pam_fast_match.h) when it decides, else RE2.
+  bool full_match(const RE2& re, std::string_view text,
+                  bool (*fast)(std::string_view, FastGroups&)) {
+    FastGroups f;
+    if (fast(text, f)) {
+      assign(f.group);
+      return true;
+    }
+    return full_match(re, text);
   }
   // Takes submatches found without RE2 (an exact fast path): null data marks an unset group.
   template <size_t N>

@@ -3,15 +3,6 @@
 namespace tripline {
 namespace {
 
-// The bytes RE2's \s matches ([\t\n\f\r ]) other than the space, plus \v for good measure. With
-// none of them present, `\S` is "not a space" and `.` (which stops only at \n) is any byte.
-bool only_space_whitespace(std::string_view s) {
-  for (char c : s) {
-    if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r') return false;
-  }
-  return true;
-}
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 size_t token_end(std::string_view s, size_t i) {

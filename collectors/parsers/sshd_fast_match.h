@@ -1,6 +1,7 @@
 #pragma once
-#include <array>
 #include <string_view>
+
+#include "collectors/parsers/fast_groups.h"
 
 namespace tripline {
 
@@ -26,12 +27,6 @@ inline constexpr std::string_view kSshdUserEndingPattern =
     R"((authenticating user|invalid user|user) (.*) (\S+) port (\d+))";
 // The key type and fingerprint after "Accepted publickey ... ssh2: ".
 inline constexpr std::string_view kSshdKeyInfoPattern = R"((\S+) (\S+).*)";
-
-// Submatches as RE2 reports them: group i is unset (null data) when it took no part.
-struct FastGroups {
-  std::array<std::string_view, 8> group{};
-  bool matched(int i) const { return group[static_cast<size_t>(i)].data() != nullptr; }
-};
 
 // Each returns true with `out` holding exactly the groups a whole-text RE2 match of its pattern
 // (Latin-1, leftmost-first, lazy and greedy as written) would give. False means "not decided

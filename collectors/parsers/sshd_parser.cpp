@@ -189,21 +189,9 @@ class ActionName {
   size_t size_;
 };
 
-// A whole-text match of `re`, through its exact fast path when that decides.
-template <int N>
-bool full_match(ReGroups<N>& g, const RE2& re, std::string_view m,
-                bool (*fast)(std::string_view, FastGroups&)) {
-  FastGroups f;
-  if (fast(m, f)) {
-    g.assign(f.group);
-    return true;
-  }
-  return g.full_match(re, m);
-}
-
 void set_key_info(Event& event, std::string_view info) {
   ReGroups<2> k;
-  if (info.empty() || !full_match(k, patterns().key_info, info, fast_match_key_info)) return;
+  if (info.empty() || !k.full_match(patterns().key_info, info, fast_match_key_info)) return;
   set_str(event, "sshd.key_type", k[1]);
   set_str(event, "sshd.key_fingerprint", k[2]);
 }
@@ -221,7 +209,7 @@ void set_connection_end(Event& event, std::string_view base, std::string_view qu
 
 bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
   ReGroups<7> g;
-  if (m.starts_with("Failed ") && full_match(g, p.failed, m, fast_match_failed)) {
+  if (m.starts_with("Failed ") && g.full_match(p.failed, m, fast_match_failed)) {
     set_result(event, ActionName("failed_", method_action(g[1])), "failure");
     set_str(event, "sshd.auth_method", g[1]);
     if (g.matched(2)) mark_invalid_user(event);
@@ -230,7 +218,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     if (g[1] == "publickey") set_key_info(event, g[7]);
     return true;
   }
-  if (m.starts_with("Accepted ") && full_match(g, p.accepted, m, fast_match_accepted)) {
+  if (m.starts_with("Accepted ") && g.full_match(p.accepted, m, fast_match_accepted)) {
     set_result(event, ActionName("accepted_", method_action(g[1])), "success");
     set_str(event, "sshd.auth_method", g[1]);
     set_user(event, g[2]);
@@ -247,7 +235,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     return true;
   }
   if ((m.starts_with("Invalid user ") || m.starts_with("Illegal user ")) &&
-      full_match(g, p.invalid_user, m, fast_match_invalid_user)) {
+      g.full_match(p.invalid_user, m, fast_match_invalid_user)) {
     set_result(event, "invalid_user", "failure");
     mark_invalid_user(event);
     set_user(event, g[1]);
@@ -289,7 +277,7 @@ bool parse_auth(const SshdPatterns& p, std::string_view m, Event& event) {
     return true;
   }
   if (m.starts_with("maximum authentication attempts exceeded for ") &&
-      full_match(g, p.max_attempts, m, fast_match_max_attempts)) {
+      g.full_match(p.max_attempts, m, fast_match_max_attempts)) {
     set_result(event, "max_auth_attempts", "failure");
     if (g.matched(1)) mark_invalid_user(event);
     set_user(event, g[2]);
@@ -355,7 +343,7 @@ bool parse_connection(const SshdPatterns& p, const Message& msg, Event& event) {
     }
   }
   if (m.starts_with("Received disconnect from ") &&
-      full_match(g, p.received_disconnect, m, fast_match_received_disconnect)) {
+      g.full_match(p.received_disconnect, m, fast_match_received_disconnect)) {
     // 11 is SSH2_DISCONNECT_BY_APPLICATION, an ordinary logout once authenticated; any other
     // reason, or any disconnect before authentication, ends an attempt that did not succeed.
     const bool failed = msg.preauth || g[3] != "11";
