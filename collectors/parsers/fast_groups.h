@@ -1,5 +1,6 @@
 #pragma once
 #include <array>
+#include <cstddef>
 #include <string_view>
 
 namespace tripline {
@@ -19,5 +20,16 @@ inline bool only_space_whitespace(std::string_view s) {
   }
   return true;
 }
+
+// Scanning steps the fast matchers share (a namespace of their own: parsers keep local helpers
+// of the same names).
+namespace fast_scan {
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+// The end of the token (run of non-space bytes) that starts at i.
+inline size_t token_end(std::string_view s, size_t i) {
+  while (i < s.size() && s[i] != ' ') ++i;
+  return i;
+}
+}  // namespace fast_scan
 
 }  // namespace tripline

@@ -3,12 +3,8 @@
 namespace tripline {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-size_t token_end(std::string_view s, size_t i) {
-  while (i < s.size() && s[i] != ' ') ++i;
-  return i;
-}
+using fast_scan::is_digit;
+using fast_scan::token_end;
 
 // What may follow the address, in pattern order; `port` is mandatory in "Accepted".
 struct TailSpec {

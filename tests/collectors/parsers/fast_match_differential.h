@@ -1,7 +1,10 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "collectors/parsers/fast_groups.h"
 #include "collectors/parsers/re2_match.h"
@@ -34,6 +37,27 @@ inline void expect_same_as_re2(const RE2& re, FastFn fast, const std::string& m,
           << "group " << i << " of [" << m << "]";
     }
   }
+}
+
+// n lines of `head`, every other one followed by one of `starts` (the way real lines go on), then
+// up to nine random `pieces`: text the matchers must decide exactly or leave to RE2.
+inline std::vector<std::string> random_lines(std::string_view head, size_t n,
+                                             const std::vector<std::string>& starts,
+                                             const std::vector<std::string>& pieces,
+                                             unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<size_t> pick_start(0, starts.size() - 1);
+  std::uniform_int_distribution<int> len(0, 9);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < n; ++i) {
+    std::string line(head);
+    if (i % 2 == 0) line += starts[pick_start(rng)];
+    const int k = len(rng);
+    for (int j = 0; j < k; ++j) line += pieces[pick(rng)];
+    out.push_back(std::move(line));
+  }
+  return out;
 }
 
 }  // namespace tripline::fast_match_test

@@ -15,6 +15,7 @@ namespace {
 using fast_match_test::Counts;
 using fast_match_test::expect_same_as_re2;
 using fast_match_test::FastFn;
+using fast_match_test::random_lines;
 
 // Lines assembled from the pieces of PAM's key=value list, including the awkward ones: names
 // holding " rhost=" or " user=", empty values, several spaces, tabs, keys out of order or missing.
@@ -57,19 +58,7 @@ std::vector<std::string> pam_generated_lines(std::string_view head, size_t n,
       "s",
       ";",
       "; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.1"};
-  std::mt19937 rng(777);
-  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
-  std::uniform_int_distribution<size_t> pick_start(0, starts.size() - 1);
-  std::uniform_int_distribution<int> len(0, 9);
-  std::vector<std::string> out;
-  for (size_t i = 0; i < n; ++i) {
-    std::string line(head);
-    if (i % 2 == 0) line += starts[pick_start(rng)];
-    const int k = len(rng);
-    for (int j = 0; j < k; ++j) line += pieces[pick(rng)];
-    out.push_back(std::move(line));
-  }
-  return out;
+  return random_lines(head, n, starts, pieces, 777);
 }
 
 // The key=value list after the head, as PAM writes it and as attackers can bend it.

@@ -15,6 +15,7 @@ namespace {
 using fast_match_test::Counts;
 using fast_match_test::expect_same_as_re2;
 using fast_match_test::FastFn;
+using fast_match_test::random_lines;
 
 // Lines assembled from the pieces these messages are made of, including the awkward ones: names
 // holding " from ", addresses ending in ':', ports without digits, tabs, trailing junk.
@@ -30,19 +31,7 @@ std::vector<std::string> generated_lines(std::string_view head, size_t n,
       " from 192.0.2.1 port 1 ssh2: RSA SHA256:x"};
   // Half the lines start the way real ones do ("Failed password for "), so the parts after the
   // method are what varies.
-  std::mt19937 rng(4242);
-  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
-  std::uniform_int_distribution<size_t> pick_start(0, starts.size() - 1);
-  std::uniform_int_distribution<int> len(0, 9);
-  std::vector<std::string> out;
-  for (size_t i = 0; i < n; ++i) {
-    std::string line(head);
-    if (i % 2 == 0) line += starts[pick_start(rng)];
-    const int k = len(rng);
-    for (int j = 0; j < k; ++j) line += pieces[pick(rng)];
-    out.push_back(std::move(line));
-  }
-  return out;
+  return random_lines(head, n, starts, pieces, 4242);
 }
 
 std::vector<std::string> typical_lines(std::string_view head) {
