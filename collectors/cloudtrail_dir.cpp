@@ -132,6 +132,9 @@ size_t CloudTrailDirCollector::done_count() const {
 
 bool CloudTrailDirCollector::process_file(BatchConsumer& out, const std::string& rel,
                                           uintmax_t size, int64_t mtime_ns) {
+  // A file created but not yet written reads as no records: marked done then, its records would
+  // never be read. It is read once it has bytes.
+  if (size == 0) return true;
   const std::string path = options_.dir + "/" + rel;
   std::vector<std::string> records;
   std::string error;

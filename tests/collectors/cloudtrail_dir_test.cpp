@@ -188,6 +188,21 @@ TEST(CloudTrailDir, DeletedFilesLeaveTheCheckpoint) {
   EXPECT_EQ(c->done_count(), 0u);
 }
 
+TEST(CloudTrailDir, AFileSeenBeforeItsFirstWriteIsReadOnceItHasBytes) {
+  // A scan between the writer's create and its first write sees an empty file: it must not be
+  // marked done with no records.
+  ScratchDir root, state;
+  const std::string path = root / (std::string(kDay) + "1.json.gz");
+  write_file(path, "");
+  auto c = build_dir(root, state);
+  RecordingConsumer out;
+  c->scan_once(out);
+  EXPECT_EQ(c->done_count(), 0u);
+  write_file(path, gzip_bytes(delivery_doc({"A"})));
+  c->scan_once(out);
+  EXPECT_TRUE(out.wait_for(1));
+}
+
 TEST(CloudTrailDir, RunsOnItsOwnThreadUntilStopped) {
   ScratchDir root, state;
   auto c = build_dir(root, state, ", poll_interval: 20ms");
