@@ -5,14 +5,13 @@ namespace {
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
+char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
 }  // namespace
 
 void ascii_lower(std::string_view in, std::string& out) {
   out.resize(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  }
+  for (size_t i = 0; i < in.size(); ++i) out[i] = fold(in[i]);
 }
 
 std::string ascii_lower(std::string_view in) {
@@ -109,8 +108,7 @@ namespace {
 // lower(s) == lowered, where `lowered` is ascii_lower'd already.
 bool equals_folded(std::string_view s, std::string_view lowered) {
   for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c) != lowered[i]) return false;
+    if (fold(s[i]) != lowered[i]) return false;
   }
   return true;
 }

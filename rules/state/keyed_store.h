@@ -263,10 +263,9 @@ class KeyedStore final : public PersistentState {
   }
   static HashedKey key_of(const Node& node) { return {node.key, node.hash}; }
   // The high bits pick the shard: the index's buckets use the low ones.
-  Shard& shard_of(const HashedKey& key) { return shards_[(key.hash >> 32) % shards_.size()]; }
-  const Shard& shard_of(const HashedKey& key) const {
-    return shards_[(key.hash >> 32) % shards_.size()];
-  }
+  size_t shard_index(const HashedKey& key) const { return (key.hash >> 32) % shards_.size(); }
+  Shard& shard_of(const HashedKey& key) { return shards_[shard_index(key)]; }
+  const Shard& shard_of(const HashedKey& key) const { return shards_[shard_index(key)]; }
 
   void account(Node& node) {
     const size_t now = kNodeOverhead + (node.key.capacity() > 15 ? node.key.capacity() : 0) +
