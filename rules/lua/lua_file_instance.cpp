@@ -71,9 +71,19 @@ std::unique_ptr<LuaFileInstance> LuaFileInstance::build(const std::string& file,
   CallOutcome out = inst->vm_->call(0, 0, limits.load_instruction_budget, limits.load_wall_time);
   inst->host_->loading = false;
   inst->vm_->freeze_globals();
-  diags.append(inst->host_->load_diags);
-  const bool declared_ok = !inst->host_->load_diags.has_errors();
-  inst->host_->load_diags.items.clear();
+  RuleHost& host = *inst->host_;
+  if (host.load_problems_dropped > 0) {
+    const std::string summary = std::to_string(host.load_problems_dropped) +
+                                " more rule{} problems in this file are not shown";
+    if (host.load_error_dropped) {
+      host.load_diags.error("lua.rule", file, 0, 0, summary);
+    } else {
+      host.load_diags.warning("lua.rule", file, 0, 0, summary);
+    }
+  }
+  diags.append(host.load_diags);
+  const bool declared_ok = !host.load_diags.has_errors();
+  host.load_diags.items.clear();
   if (!out.ok) {
     int line = out.line;
     split_error_position(file, out.error, line);

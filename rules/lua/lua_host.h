@@ -59,6 +59,25 @@ class RuleHost {
   bool loading = false;
   std::vector<RuleDecl> decls;
   Diagnostics load_diags;
+  // A top level that calls rule{} in a loop could report a problem per iteration (within the
+  // load budget, hundreds of thousands): the first kMaxLoadProblems are kept, the rest counted
+  // and reported as one summary, as compilers stop after their first errors.
+  static constexpr size_t kMaxLoadProblems = 20;
+  size_t load_problems_dropped = 0;
+  bool load_error_dropped = false;
+  void load_problem(Diagnostic::Severity severity, const char* code, int line,
+                    std::string message) {
+    if (load_diags.items.size() >= kMaxLoadProblems) {
+      ++load_problems_dropped;
+      load_error_dropped |= severity == Diagnostic::Severity::kError;
+      return;
+    }
+    if (severity == Diagnostic::Severity::kError) {
+      load_diags.error(code, file, line, 0, std::move(message));
+    } else {
+      load_diags.warning(code, file, line, 0, std::move(message));
+    }
+  }
 
   // While a rule evaluates an event.
   const Event* event = nullptr;

@@ -344,7 +344,7 @@ RuleDecl read_rule_decl(lua_State* L, int idx, RuleHost& host, int line) {
   d.info.file = host.file;
   d.info.mark = {host.file, line, 0};
   const auto problem = [&](const std::string& message) {
-    host.load_diags.error("lua.rule", host.file, line, 0, message);
+    host.load_problem(Diagnostic::Severity::kError, "lua.rule", line, message);
     d.valid = false;
   };
   std::string sev_text;
@@ -436,8 +436,8 @@ RuleDecl read_rule_decl(lua_State* L, int idx, RuleHost& host, int line) {
   if (!has_logsource) {
     problem("rule '" + d.info.id + "' needs a logsource (e.g. { product = \"aws\" })");
   } else if (d.info.logsource.empty()) {
-    host.load_diags.warning("lua.logsource", host.file, line, 0,
-                            "rule '" + d.info.id + "' has an empty logsource: it sees every event");
+    host.load_problem(Diagnostic::Severity::kWarning, "lua.logsource", line,
+                      "rule '" + d.info.id + "' has an empty logsource: it sees every event");
   }
   for (LuaRuleTest& t : d.tests) t.rule_id = d.info.id;
   return d;

@@ -373,6 +373,40 @@ rule { title = "no id", sev = "SEV1", logsource = {}, match = function() end }
   EXPECT_NE(text.find(":4: error[lua.rule]: rule{} needs an id"), std::string::npos) << text;
 }
 
+TEST(LuaApiTest, ABrokenDeclarationInALoopReportsItsFirstProblemsAndOneSummary) {
+  TempDir dir;
+  const auto file = dir.write("loop.lua", R"LUA(
+for i = 1, 5000 do
+  rule { id = "r" .. i, title = "t", sev = "SEV9", logsource = { product = "aws" },
+         match = function() end }
+end
+)LUA");
+  auto loaded = load({file});
+  EXPECT_FALSE(loaded.set.matcher);
+  ASSERT_EQ(loaded.diags.items.size(), 21u) << diag_text(loaded.diags);
+  EXPECT_EQ(loaded.diags.items[0].line, 3);
+  const Diagnostic& summary = loaded.diags.items.back();
+  EXPECT_EQ(summary.severity, Diagnostic::Severity::kError);
+  EXPECT_EQ(summary.message, "4980 more rule{} problems in this file are not shown");
+}
+
+TEST(LuaApiTest, AnErrorPastTheShownWarningsStillFailsTheFile) {
+  TempDir dir;
+  // Twenty-five warnings (empty logsource) fill the shown problems; the bad sev comes after.
+  const auto file = dir.write("late_error.lua", R"LUA(
+for i = 1, 25 do
+  rule { id = "w" .. i, title = "t", sev = "SEV3", logsource = {},
+         match = function() return false end }
+end
+rule { id = "late", title = "t", sev = "SEV9", logsource = { product = "aws" },
+       match = function() return false end }
+)LUA");
+  auto loaded = load({file});
+  EXPECT_FALSE(loaded.set.matcher);
+  EXPECT_EQ(loaded.diags.error_count(), 1u) << diag_text(loaded.diags);
+  EXPECT_EQ(loaded.diags.items.back().message, "6 more rule{} problems in this file are not shown");
+}
+
 TEST(LuaApiTest, DuplicateIdsAcrossFilesAreRefused) {
   TempDir dir;
   const std::string body = R"(rule { id = "dup", title = "t", sev = "SEV3",
