@@ -28,6 +28,10 @@ int api_rule(lua_State* L) {
     return luaL_error(L, "rule{} declares rules while the file loads, not from a rule function");
   }
   luaL_checktype(L, 1, LUA_TTABLE);
+  if (host.decls.size() >= RuleHost::kMaxRulesPerFile) {
+    return luaL_error(L, "rule{} declares more than %d rules in one file",
+                      static_cast<int>(RuleHost::kMaxRulesPerFile));
+  }
   lua_settop(L, 1);
   int line = 0;
   lua_Debug ar;

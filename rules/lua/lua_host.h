@@ -63,6 +63,9 @@ class RuleHost {
   // load budget, hundreds of thousands): the first kMaxLoadProblems are kept, the rest counted
   // and reported as one summary, as compilers stop after their first errors.
   static constexpr size_t kMaxLoadProblems = 20;
+  // Declarations are C++ copies outside the Lua memory cap, and every one runs on each event it
+  // routes to: a file declaring more than this (a loop gone wrong) fails to load.
+  static constexpr size_t kMaxRulesPerFile = 1000;
   size_t load_problems_dropped = 0;
   bool load_error_dropped = false;
   void load_problem(Diagnostic::Severity severity, const char* code, int line,

@@ -376,7 +376,7 @@ rule { title = "no id", sev = "SEV1", logsource = {}, match = function() end }
 TEST(LuaApiTest, ABrokenDeclarationInALoopReportsItsFirstProblemsAndOneSummary) {
   TempDir dir;
   const auto file = dir.write("loop.lua", R"LUA(
-for i = 1, 5000 do
+for i = 1, 900 do
   rule { id = "r" .. i, title = "t", sev = "SEV9", logsource = { product = "aws" },
          match = function() end }
 end
@@ -387,7 +387,31 @@ end
   EXPECT_EQ(loaded.diags.items[0].line, 3);
   const Diagnostic& summary = loaded.diags.items.back();
   EXPECT_EQ(summary.severity, Diagnostic::Severity::kError);
-  EXPECT_EQ(summary.message, "4980 more rule{} problems in this file are not shown");
+  EXPECT_EQ(summary.message, "880 more rule{} problems in this file are not shown");
+}
+
+TEST(LuaApiTest, AFileDeclaringMoreThanAThousandRulesFailsToLoad) {
+  TempDir dir;
+  const auto file = dir.write("many.lua", R"LUA(
+for i = 1, 1001 do
+  rule { id = "r" .. i, title = "t", sev = "SEV3", logsource = { product = "aws" },
+         match = function() return false end }
+end
+)LUA");
+  auto loaded = load({file});
+  EXPECT_FALSE(loaded.set.matcher);
+  const std::string text = diag_text(loaded.diags);
+  EXPECT_NE(text.find("more than 1000 rules in one file"), std::string::npos) << text;
+
+  const auto exactly = dir.write("thousand.lua", R"LUA(
+for i = 1, 1000 do
+  rule { id = "t" .. i, title = "t", sev = "SEV3", logsource = { product = "aws" },
+         match = function() return false end }
+end
+)LUA");
+  auto thousand = load({exactly});
+  ASSERT_TRUE(thousand.set.matcher) << diag_text(thousand.diags);
+  EXPECT_EQ(thousand.set.rules.size(), 1000u);
 }
 
 TEST(LuaApiTest, AnErrorPastTheShownWarningsStillFailsTheFile) {
