@@ -237,6 +237,9 @@ void CorrelationEngine::add(size_t ci, const std::string& key, Entry entry, cons
     std::erase_if(g.entries, [&](const Entry& e) { return e.end_ms <= fire->window_end; });
     fired = Pending{ci, key, std::move(*fire), g.host, g.source};
     return true;
+  }, [&](GroupState& oldest) {
+    // What an eager sweep would drop silently (judged-at-close windows wait for their sweep).
+    return c.eager && clock != kNoTime && prune(c, oldest, clock - lateness_ms_);
   });
   if (overflow) c.overflow->Increment();
   if (fired) raise(std::move(*fired), event, alerts);

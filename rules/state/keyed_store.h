@@ -61,12 +61,28 @@ class KeyedStore final : public PersistentState {
   // recently used. When fn returns false the key is removed. Returns what fn returned.
   template <class Fn>
   bool update(std::string_view text, Fn&& fn) {
+    return update(text, std::forward<Fn>(fn), [](const V&) { return false; });
+  }
+  // The same; before a new key is created, reclaim(V&) -> bool is asked about the shard's least
+  // recently used key, and a true answer removes it (not an eviction: the caller says it holds
+  // nothing worth keeping). Keys that expire as new ones arrive (a group per attacker address)
+  // then hand their node to the next key at once instead of piling up for a sweep.
+  template <class Fn, class Reclaim>
+  bool update(std::string_view text, Fn&& fn, Reclaim&& reclaim) {
     const HashedKey key = hashed(text);
     Shard& s = shard_of(key);
     std::lock_guard lock(s.mutex);
     auto it = s.index.find(key);
     bool created = false;
     if (it == s.index.end()) {
+      if (!s.lru.empty()) {
+        Node& oldest = s.lru.back();
+        if (reclaim(oldest.value)) {
+          erase_node(s, s.index.find(key_of(oldest)));
+        } else {
+          account(oldest);  // reclaim may have trimmed it
+        }
+      }
       if (s.index.size() >= per_shard_max_) evict_oldest(s);
       it = insert_node(s, key);
       created = true;

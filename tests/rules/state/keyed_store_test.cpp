@@ -64,6 +64,26 @@ TEST(KeyedStore, FullStoreEvictsTheLeastRecentlyUsedKeyAndCountsIt) {
   EXPECT_EQ(store.metrics().evictions->Value(), 1.0);
 }
 
+TEST(KeyedStore, ANewKeyTakesTheOldestKeyWhenReclaimSaysItIsSpent) {
+  KeyedStore<Counter> store("ks-reclaim", limits(10, 1));
+  const auto spent = [](Counter& c) { return c.n == -5; };
+  store.update("a", [](Counter& c, bool) { return c.n = -5, true; }, spent);
+  store.update("b", [](Counter& c, bool) { return c.n = 2, true; }, spent);
+  // The oldest is a, spent: c's arrival removes it, and it is not an eviction.
+  store.update("c", [](Counter& c, bool fresh) { return c.n = fresh ? 3 : 99, true; }, spent);
+  EXPECT_EQ(store.size(), 2u);
+  EXPECT_EQ(value_of(store, "a"), -1);  // absent
+  EXPECT_EQ(value_of(store, "b"), 2);
+  EXPECT_EQ(value_of(store, "c"), 3);
+  EXPECT_EQ(store.evictions(), 0u);
+  // The oldest now is b, not spent: it stays, and an existing key never triggers reclaim.
+  store.update("d", [](Counter& c, bool) { return c.n = -5, true; }, spent);
+  store.update("d", [](Counter& c, bool fresh) { return c.n = fresh ? 0 : 4, true; }, spent);
+  EXPECT_EQ(store.size(), 3u);
+  EXPECT_EQ(value_of(store, "b"), 2);
+  EXPECT_EQ(value_of(store, "d"), 4);
+}
+
 TEST(KeyedStore, AMillionDistinctKeysStayWithinTheBound) {
   KeyedStore<Counter> store("ks-flood", limits(1000, 8));
   for (int i = 0; i < 1'000'000; ++i) {
