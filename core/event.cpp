@@ -169,7 +169,7 @@ Event::CachedField* Event::find_live(std::string_view name) const {
   return fields_.find(name, name_tag(name));
 }
 
-Event::CachedField& Event::next_slot() const { return fields_.next(); }
+Event::CachedField& Event::next_slot(uint64_t tag) const { return fields_.next(tag); }
 
 const FieldValue* Event::lookup(std::string_view dotted, const FieldPath* path) const {
   if (const CachedField* f = find_live(dotted)) {
@@ -194,9 +194,8 @@ const FieldValue* Event::lookup(std::string_view dotted, const FieldPath* path) 
       }
     }
   }
-  CachedField& slot = next_slot();
+  CachedField& slot = next_slot(name_tag(dotted));
   slot.name.assign(dotted);
-  slot.tag = name_tag(dotted);
   slot.value = std::move(value);
   slot.parsed = false;
   return slot.value.present() ? &slot.value : nullptr;
@@ -213,11 +212,11 @@ std::string_view Event::text(std::string_view dotted) const {
 
 void Event::set_field(std::string name, FieldValue value) {
   rendered_.reset();
-  CachedField* f = find_live(name);
+  const uint64_t tag = name_tag(name);
+  CachedField* f = fields_.find(name, tag);
   if (!f) {
-    f = &next_slot();
+    f = &next_slot(tag);
     f->name = std::move(name);
-    f->tag = name_tag(f->name);
   }
   f->value = std::move(value);
   f->parsed = true;
@@ -225,11 +224,11 @@ void Event::set_field(std::string name, FieldValue value) {
 
 void Event::set_field_text(std::string_view name, std::string_view text, FieldType type) {
   rendered_.reset();
-  CachedField* f = find_live(name);
+  const uint64_t tag = name_tag(name);
+  CachedField* f = fields_.find(name, tag);
   if (!f) {
-    f = &next_slot();
+    f = &next_slot(tag);
     f->name.assign(name);
-    f->tag = name_tag(name);
   }
   f->value.type = type;
   f->value.text.assign(text);

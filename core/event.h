@@ -158,21 +158,31 @@ class Event {
     FieldSlots(const FieldSlots& other) { *this = other; }
     FieldSlots& operator=(const FieldSlots& other) {
       if (this == &other) return *this;
-      live_ = 0;
-      for (size_t i = 0; i < other.live_; ++i) next() = other[i];
+      reuse();
+      for (size_t i = 0; i < other.live_; ++i) next(other[i].tag) = other[i];
       return *this;
     }
     size_t size() const { return live_; }
     CachedField& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
-    CachedField& next() {
+    // The next slot, for a field named by `tag`.
+    CachedField& next(uint64_t tag) {
       if (live_ == chunks_.size() * kChunk) {
         chunks_.push_back(std::make_unique<CachedField[]>(kChunk));
       }
-      return (*this)[live_++];
+      CachedField& f = (*this)[live_++];
+      f.tag = tag;
+      present_ |= tag_bit(tag);
+      return f;
     }
-    void reuse() { live_ = 0; }
+    void reuse() {
+      live_ = 0;
+      present_ = 0;
+    }
     // The first live slot whose name is `name` (tag = name_tag(name)), or null.
     CachedField* find(std::string_view name, uint64_t tag) const {
+      // Most lookups are for a field not set yet (a parser setting its fields, a rule asking
+      // for one the event lacks): one bit answers them without a scan.
+      if ((present_ & tag_bit(tag)) == 0) return nullptr;
       size_t left = live_;
       for (const auto& chunk : chunks_) {
         const size_t n = left < kChunk ? left : kChunk;
@@ -190,18 +200,23 @@ class Event {
     }
     void clear() {
       chunks_.clear();
-      live_ = 0;
+      reuse();
     }
 
    private:
     static constexpr size_t kChunk = 16;
+    // One of 64 bits per name (a filter: a set bit may be another name's).
+    static uint64_t tag_bit(uint64_t tag) {
+      return uint64_t{1} << ((tag * 0x9E3779B97F4A7C15ULL) >> 58);
+    }
+    uint64_t present_ = 0;
     std::vector<std::unique_ptr<CachedField[]>> chunks_;
     size_t live_ = 0;
   };
   const FieldValue* lookup(std::string_view dotted, const FieldPath* path) const;
   CachedField* find_live(std::string_view name) const;
   // The next free slot: a spare one left by reset() when there is one, else a new one.
-  CachedField& next_slot() const;
+  CachedField& next_slot(uint64_t tag) const;
   bool has_static_field(std::string_view dotted) const;
 
   std::shared_ptr<const InputInfo> input_;

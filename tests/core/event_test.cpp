@@ -130,5 +130,26 @@ TEST(EventTest, ACopyOfAResetEventHoldsOnlyItsLiveFields) {
   EXPECT_EQ(copy.find("old1"), nullptr);
 }
 
+TEST(EventTest, EveryFieldOfAManyFieldEventIsFoundAndNoOtherAfterReset) {
+  // More names than the 64-bit presence filter has bits: some must share one, and a shared bit
+  // may only cost a scan, never a wrong answer.
+  Event e(nullptr, "many");
+  for (int i = 0; i < 200; ++i) e.set_field_text("f." + std::to_string(i), std::to_string(i));
+  for (int i = 0; i < 200; ++i) {
+    const FieldValue* v = e.find("f." + std::to_string(i));
+    ASSERT_NE(v, nullptr) << i;
+    EXPECT_EQ(v->text, std::to_string(i));
+  }
+  EXPECT_EQ(e.find("f.200"), nullptr);
+  e.set_field_text("f.7", "seven");  // overrides, does not add
+  EXPECT_EQ(e.parsed_fields().size(), 200u);
+  EXPECT_EQ(e.text("f.7"), "seven");
+  e.reset(nullptr, "next");
+  for (int i = 0; i < 200; ++i) EXPECT_EQ(e.find("f." + std::to_string(i)), nullptr) << i;
+  e.set_field_text("f.3", "three");
+  EXPECT_EQ(e.parsed_fields().size(), 1u);
+  EXPECT_EQ(e.text("f.3"), "three");
+}
+
 }  // namespace
 }  // namespace tripline
