@@ -103,6 +103,28 @@ Fire make_fire(const CompiledCorrelation& c, const GroupState& g, int64_t lo, do
   return f;
 }
 
+// The largest figure any window of `g` can reach, where one is cheap to know: a window holds
+// some of the group's entries, and each adds at most its count (event_count) or one value, rule
+// or step. Sums and averages have none (values may be negative).
+std::optional<double> group_ceiling(const CompiledCorrelation& c, const GroupState& g) {
+  switch (c.type) {
+    case Type::kEventCount: {
+      uint64_t n = 0;
+      for (const Entry& e : g.entries) n += e.count;
+      return static_cast<double>(n);
+    }
+    case Type::kValueCount:
+    case Type::kTemporal:
+    case Type::kTemporalOrdered:
+      return static_cast<double>(g.entries.size());
+    case Type::kValueSum:
+    case Type::kValueAvg:
+    case Type::kValuePercentile:
+      break;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 size_t insert_entry(const CompiledCorrelation& c, GroupState& g, Entry entry, size_t* dropped) {
@@ -142,6 +164,11 @@ size_t insert_entry(const CompiledCorrelation& c, GroupState& g, Entry entry, si
 std::optional<Fire> find_window(const CompiledCorrelation& c, const GroupState& g, size_t p,
                                 size_t alert_events) {
   const auto& es = g.entries;
+  // Most groups hold far fewer occurrences than the threshold: no window can satisfy it.
+  if (const std::optional<double> ceiling = group_ceiling(c, g);
+      ceiling && *ceiling < c.condition.min_count()) {
+    return std::nullopt;
+  }
   const Entry& target = es[p];
   const bool simple = c.type != Type::kTemporalOrdered &&
                       std::all_of(es.begin(), es.end(),
