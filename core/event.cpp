@@ -222,13 +222,19 @@ void Event::set_field(std::string name, FieldValue value) {
   f->parsed = true;
 }
 
-void Event::set_field_text(std::string_view name, std::string_view text, FieldType type) {
+void Event::set_field_text_tagged(std::string_view name, uint64_t tag, std::string_view text,
+                                  FieldType type) {
   rendered_.reset();
-  const uint64_t tag = name_tag(name);
   CachedField* f = fields_.find(name, tag);
   if (!f) {
-    f = &next_slot(tag);
-    f->name.assign(name);
+    uint64_t previous_tag = 0;
+    f = &fields_.next(tag, &previous_tag);
+    // A reused slot usually held this very field on the previous line of the same shape; the
+    // tag holds a name of up to 7 bytes whole (and its length), longer ones are compared.
+    if (previous_tag != tag || f->name.size() != name.size() ||
+        (name.size() > 7 && std::memcmp(f->name.data(), name.data(), name.size()) != 0)) {
+      f->name.assign(name);
+    }
   }
   f->value.type = type;
   f->value.text.assign(text);

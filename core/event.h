@@ -73,8 +73,11 @@ class Event {
   }
   // The same, copying `text` into the field's existing buffers (no allocation when a previous
   // line's field of that slot was as long): the parsers' hot path.
+  // Inline so that a parser's literal name has its tag computed at compile time.
   void set_field_text(std::string_view name, std::string_view text,
-                      FieldType type = FieldType::kString);
+                      FieldType type = FieldType::kString) {
+    set_field_text_tagged(name, name_tag(name), text, type);
+  }
   // Fields a parser set, in the order it set them (used when rendering text events). The names
   // stay valid as long as the event.
   std::vector<std::pair<std::string_view, const FieldValue*>> parsed_fields() const;
@@ -135,6 +138,8 @@ class Event {
     bool parsed = false;  // set by a parser (vs. cached from the JSON body)
     uint64_t tag = 0;     // name_tag(name): most names differ in it, so compares are cheap
   };
+  void set_field_text_tagged(std::string_view name, uint64_t tag, std::string_view text,
+                             FieldType type);
   static uint64_t name_tag(std::string_view name) {
     uint64_t head = 0;
     if (name.size() >= 8) {
@@ -165,11 +170,13 @@ class Event {
     size_t size() const { return live_; }
     CachedField& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
     // The next slot, for a field named by `tag`.
-    CachedField& next(uint64_t tag) {
+    // `previous_tag` receives the tag the slot had (a reused slot keeps its old name).
+    CachedField& next(uint64_t tag, uint64_t* previous_tag = nullptr) {
       if (live_ == chunks_.size() * kChunk) {
         chunks_.push_back(std::make_unique<CachedField[]>(kChunk));
       }
       CachedField& f = (*this)[live_++];
+      if (previous_tag) *previous_tag = f.tag;
       f.tag = tag;
       present_ |= tag_bit(tag);
       return f;

@@ -151,5 +151,22 @@ TEST(EventTest, EveryFieldOfAManyFieldEventIsFoundAndNoOtherAfterReset) {
   EXPECT_EQ(e.text("f.3"), "three");
 }
 
+TEST(EventTest, AReusedSlotTakesTheNewNameWhenOnlyItsTailDiffers) {
+  // Same length and same first 8 bytes: the names share a tag, only the tail tells them apart.
+  Event e(nullptr, "one");
+  e.set_field_text("source.ip", "1");
+  e.set_field_text("user", "u");
+  e.reset(nullptr, "two");
+  e.set_field_text("source.iq", "2");
+  e.set_field_text("usex", "x");
+  EXPECT_EQ(e.find("source.ip"), nullptr);
+  EXPECT_EQ(e.find("user"), nullptr);
+  EXPECT_EQ(e.text("source.iq"), "2");
+  EXPECT_EQ(e.text("usex"), "x");
+  ASSERT_EQ(e.parsed_fields().size(), 2u);
+  EXPECT_EQ(e.parsed_fields()[0].first, "source.iq");
+  EXPECT_EQ(e.parsed_fields()[1].first, "usex");
+}
+
 }  // namespace
 }  // namespace tripline
