@@ -154,8 +154,10 @@ void CorrelationEngine::on_match(const sigma::CompiledRule& rule, const Event& e
     raise_to(clock_ms_, t);
     matches_since_sweep_.fetch_add(1, std::memory_order_relaxed);
     const uint32_t weight = repeat_weight(event);
-    // Correlations over the same rule usually group by the same fields: the key is built once.
-    std::string key;
+    // Correlations over the same rule usually group by the same fields: the key is built once,
+    // in a buffer of the thread's (an address with its framing outgrows the inline string).
+    thread_local std::string key;
+    key.clear();
     const std::vector<sigma::FieldRef>* key_fields = nullptr;
     EventJson rendering;
     for (const auto& [ci, si] : targets) {
