@@ -306,7 +306,7 @@ void CorrelationEngine::raise(Pending p, const Event* event, std::vector<Alert>&
     entry.end_ms = p.fire.time;
     entry.slot = static_cast<uint32_t>(si);
     entry.count = static_cast<uint32_t>(std::min<uint64_t>(p.fire.count, UINT32_MAX));
-    entry.events = p.fire.events;
+    entry.events.assign(p.fire.events.begin(), p.fire.events.end());
     add(ui, encode_group_key(up_values), std::move(entry), event, nullptr, p.host, p.source,
         alerts);
   }

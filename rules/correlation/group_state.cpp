@@ -14,8 +14,8 @@ bool get_int(simdjson::dom::element e, int64_t& out) { return !e.get(out); }
 
 size_t Entry::memory_bytes() const {
   // A shared rendering is counted in full by every entry holding it: an upper bound.
-  size_t n = heap(value) + events.capacity() * sizeof(EventJson);
-  for (const EventJson& e : events) n += kSharedOverhead + e->memory_bytes();
+  size_t n = heap(value) + events.heap_bytes();
+  events.for_each([&](const EventJson& e) { n += kSharedOverhead + e->memory_bytes(); });
   return n;
 }
 
@@ -54,7 +54,7 @@ void GroupState::encode(JsonWriter& w) const {
   for (const Entry& e : entries) {
     w.begin_array().value(e.start_ms).value(e.end_ms).value(static_cast<uint64_t>(e.slot));
     w.value(static_cast<uint64_t>(e.count)).value(e.number).value(e.value).begin_array();
-    for (const EventJson& ev : e.events) w.raw_json(ev->json());
+    e.events.for_each([&](const EventJson& ev) { w.raw_json(ev->json()); });
     w.end_array().end_array();
   }
   w.end_array();

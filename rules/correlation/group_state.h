@@ -17,6 +17,40 @@ constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 // An event as alerts show it, rendered when first shown (core/event_rendering.h).
 using EventJson = EventRenderingPtr;
 
+// The rendered events of one entry. Almost every entry carries one event or none (several only
+// when it stands for a referenced correlation's alert): the first is held inline, so a new
+// group's entry costs no heap block of its own.
+class EntryEvents {
+ public:
+  bool empty() const { return !first_; }
+  size_t size() const { return first_ ? 1 + rest_.size() : 0; }
+  void push_back(EventJson e) {
+    if (!first_) {
+      first_ = std::move(e);
+    } else {
+      rest_.push_back(std::move(e));
+    }
+  }
+  template <class It>
+  void assign(It begin, It end) {
+    first_.reset();
+    rest_.clear();
+    for (; begin != end; ++begin) push_back(*begin);
+  }
+  // fn(const EventJson&) for each, in order.
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    if (!first_) return;
+    fn(first_);
+    for (const EventJson& e : rest_) fn(e);
+  }
+  size_t heap_bytes() const { return rest_.capacity() * sizeof(EventJson); }
+
+ private:
+  EventJson first_;
+  std::vector<EventJson> rest_;
+};
+
 // One occurrence inside a group's window: a match of a referenced rule (start == end == event
 // time) or an alert of a referenced correlation (its window start .. its time).
 struct Entry {
@@ -29,7 +63,7 @@ struct Entry {
   // Rendered events (render_event_json) for the alert's `events`; only the first few entries of
   // a window carry them (rules.correlation.alert_events), the others stay light. Shared: the
   // correlations one event feeds hold the same rendering.
-  std::vector<EventJson> events;
+  EntryEvents events;
 
   size_t memory_bytes() const;
 };

@@ -96,9 +96,9 @@ Fire make_fire(const CompiledCorrelation& c, const GroupState& g, int64_t lo, do
     if (!inside(e, lo, f.window_end)) continue;
     f.count += e.count;
     f.time = std::max(f.time, e.end_ms);
-    for (const EventJson& ev : e.events) {
+    e.events.for_each([&](const EventJson& ev) {
       if (f.events.size() < alert_events) f.events.push_back(ev);
-    }
+    });
   }
   return f;
 }
