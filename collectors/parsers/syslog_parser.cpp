@@ -120,11 +120,8 @@ bool parse_rfc3164(std::string_view s, TimePoint received, TimestampZone zone, R
     r.time = parse_rfc3339(stamp);
     if (!r.time) return false;
   } else {
-    BsdTimestamp ts;
-    i = parse_bsd_timestamp(s, ts);
-    if (i == 0) return false;
-    r.time = resolve_bsd_timestamp(ts, received, zone);
-    if (!r.time) return false;
+    i = read_bsd_time(s, received, zone, r.time);
+    if (i == 0 || !r.time) return false;
   }
   if (i >= s.size() || s[i] != ' ') return false;
   while (i < s.size() && s[i] == ' ') ++i;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <climits>
+#include <cstring>
 #include <ctime>
 
 #include "core/time_util.h"
@@ -135,6 +136,39 @@ std::optional<TimePoint> resolve_bsd_timestamp(const BsdTimestamp& ts, TimePoint
     }
   }
   return std::nullopt;
+}
+
+size_t read_bsd_time(std::string_view s, TimePoint received, TimestampZone zone,
+                     std::optional<TimePoint>& out) {
+  // "Mmm dd hh:mm:ss" and nothing more (no fraction): what the cache holds.
+  constexpr size_t kWhole = 15;
+  struct Last {
+    char text[kWhole];
+    int64_t received_s = INT64_MIN;
+    TimestampZone zone = TimestampZone::kLocal;
+    std::optional<TimePoint> time;
+  };
+  thread_local Last last;
+  // The year a stamp resolves to depends on the receive time to the second, nothing finer.
+  const int64_t received_s =
+      std::chrono::duration_cast<std::chrono::seconds>(received.time_since_epoch()).count();
+  const bool whole = s.size() > kWhole && s[kWhole] == ' ';
+  if (whole && last.received_s == received_s && last.zone == zone &&
+      std::memcmp(last.text, s.data(), kWhole) == 0) {
+    out = last.time;
+    return kWhole;
+  }
+  BsdTimestamp ts;
+  const size_t used = parse_bsd_timestamp(s, ts);
+  if (used == 0) return 0;
+  out = resolve_bsd_timestamp(ts, received, zone);
+  if (used == kWhole && whole) {
+    std::memcpy(last.text, s.data(), kWhole);
+    last.received_s = received_s;
+    last.zone = zone;
+    last.time = out;
+  }
+  return used;
 }
 
 }  // namespace tripline

@@ -32,6 +32,13 @@ size_t parse_bsd_timestamp(std::string_view s, BsdTimestamp& out);
 std::optional<TimePoint> resolve_bsd_timestamp(const BsdTimestamp& ts, TimePoint received,
                                                TimestampZone zone);
 
+// parse_bsd_timestamp then resolve_bsd_timestamp, for the start of a syslog line: returns the
+// characters consumed (0 when there is no timestamp) and sets `out` (nullopt for an impossible
+// date). Consecutive lines of a log mostly share their second: the thread's last whole-second
+// stamp is remembered, with the receive second and zone it was resolved for, and reused.
+size_t read_bsd_time(std::string_view s, TimePoint received, TimestampZone zone,
+                     std::optional<TimePoint>& out);
+
 // Seconds since the epoch of a civil time in `zone`. Local-time offsets are cached per thread by
 // the hour, so calling this for every line of a log costs one mktime() per hour of log.
 int64_t civil_to_epoch(int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute,
