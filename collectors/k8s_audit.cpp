@@ -1,4 +1,5 @@
 // clang-format off
+#include <charconv>
 #include "core/asio.h"
 // clang-format on
 #include "collectors/k8s_audit.h"
@@ -370,8 +371,10 @@ std::unique_ptr<Collector> make_k8s_audit_collector(const InputConfig& config,
   bool port_ok = colon != std::string::npos && colon + 1 < listen.size() &&
                  listen.find_first_not_of("0123456789", colon + 1) == std::string::npos;
   if (port_ok) {
-    port = std::stoull(listen.substr(colon + 1));
-    port_ok = port <= 65535;
+    // from_chars: a port of twenty digits is out of range, not an exception.
+    const char* first = listen.data() + colon + 1;
+    const char* last = listen.data() + listen.size();
+    port_ok = std::from_chars(first, last, port).ec == std::errc() && port <= 65535;
   }
   std::string address = colon == std::string::npos ? "" : listen.substr(0, colon);
   if (address.size() > 1 && address.front() == '[' && address.back() == ']') {

@@ -198,6 +198,10 @@ TEST(K8sAuditConfig, RequiresTlsAndAuthenticationUnlessExplicitlyOptedOut) {
   EXPECT_NE(errors_for("{ name: k, type: k8s_audit, allow_plaintext: true, bearer_token: t, "
                        "listen: nonsense }").find("listen"),
             std::string::npos);
+  // Found by fuzz_config: a port of more digits than 64 bits hold threw out of the loader.
+  EXPECT_NE(errors_for("{ name: k, type: k8s_audit, allow_plaintext: true, bearer_token: t, "
+                       "listen: \"127.0.0.1:999999999999999999999999\" }").find("listen"),
+            std::string::npos);
   EXPECT_EQ(errors_for("{ name: k, type: k8s_audit, allow_plaintext: true, bearer_token: t }"), "");
 }
 
