@@ -1,5 +1,4 @@
 // clang-format off
-#include <charconv>
 #include "core/asio.h"
 // clang-format on
 #include "collectors/k8s_audit.h"
@@ -10,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <charconv>
 #include <optional>
 #include <set>
 

@@ -61,7 +61,7 @@ class KeyedStore final : public PersistentState {
   // recently used. When fn returns false the key is removed. Returns what fn returned.
   template <class Fn>
   bool update(std::string_view text, Fn&& fn) {
-    return update(text, std::forward<Fn>(fn), [](const V&) { return false; });
+    return update(text, std::forward<Fn>(fn), NoReclaim{});
   }
   // The same; before a new key is created, reclaim(V&) -> bool is asked about the shard's least
   // recently used key, and a true answer removes it (not an eviction: the caller says it holds
@@ -75,12 +75,14 @@ class KeyedStore final : public PersistentState {
     auto it = s.index.find(key);
     bool created = false;
     if (it == s.index.end()) {
-      if (!s.lru.empty()) {
-        Node& oldest = s.lru.back();
-        if (reclaim(oldest.value)) {
-          erase_node(s, s.index.find(key_of(oldest)));
-        } else {
-          account(oldest);  // reclaim may have trimmed it
+      if constexpr (!std::is_same_v<std::decay_t<Reclaim>, NoReclaim>) {
+        if (!s.lru.empty()) {
+          Node& oldest = s.lru.back();
+          if (reclaim(oldest.value)) {
+            erase_node(s, s.index.find(key_of(oldest)));
+          } else {
+            account(oldest);  // reclaim may have trimmed it
+          }
         }
       }
       if (s.index.size() >= per_shard_max_) evict_oldest(s);
@@ -246,6 +248,8 @@ class KeyedStore final : public PersistentState {
   const StateMetrics& metrics() const { return metrics_; }
 
  private:
+  // update() without a reclaim: new keys never look at the oldest one.
+  struct NoReclaim {};
   struct Node {
     std::string key;
     size_t hash = 0;  // of key: computed once per lookup, shared by the shard choice and index
