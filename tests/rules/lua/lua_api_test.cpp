@@ -392,24 +392,21 @@ end
 
 TEST(LuaApiTest, AFileDeclaringMoreThanAThousandRulesFailsToLoad) {
   TempDir dir;
-  const auto file = dir.write("many.lua", R"LUA(
-for i = 1, 1001 do
+  // A file whose top level declares `n` valid rules in a loop.
+  const auto declaring = [&](int n) {
+    return dir.write("rules" + std::to_string(n) + ".lua",
+                     "for i = 1, " + std::to_string(n) + R"LUA( do
   rule { id = "r" .. i, title = "t", sev = "SEV3", logsource = { product = "aws" },
          match = function() return false end }
 end
 )LUA");
-  auto loaded = load({file});
+  };
+  auto loaded = load({declaring(1001)});
   EXPECT_FALSE(loaded.set.matcher);
   const std::string text = diag_text(loaded.diags);
   EXPECT_NE(text.find("more than 1000 rules in one file"), std::string::npos) << text;
 
-  const auto exactly = dir.write("thousand.lua", R"LUA(
-for i = 1, 1000 do
-  rule { id = "t" .. i, title = "t", sev = "SEV3", logsource = { product = "aws" },
-         match = function() return false end }
-end
-)LUA");
-  auto thousand = load({exactly});
+  auto thousand = load({declaring(1000)});
   ASSERT_TRUE(thousand.set.matcher) << diag_text(thousand.diags);
   EXPECT_EQ(thousand.set.rules.size(), 1000u);
 }
