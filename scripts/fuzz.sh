@@ -7,6 +7,9 @@
 #   FUZZ_RUNS=10000000 scripts/fuzz.sh 0 sshd  run a target for a number of executions instead
 #                                              (SECONDS 0 = no time limit)
 #   FUZZ_JOBS, FUZZ_BUILD_DIR                  build parallelism, build directory
+#   FUZZ_RSS_MB, FUZZ_TIMEOUT                  -rss_limit_mb (default 2048) and -timeout (default
+#                                              25 s); long background runs want 6144 and 600
+#                                              (docs/fuzzing.md says why)
 #   FUZZ_PARALLEL                              targets run at once (default: nproc)
 #
 # Each run starts from the committed seeds (tests/fuzz/corpus/<target>/, plus the repository's
@@ -62,7 +65,8 @@ run_target() {
   [[ $t == config ]] && cp config/tripline.yaml "$work/shipped-tripline.yaml"
   local seeds=() s
   for s in "tests/fuzz/corpus/$t" $(extra_seeds "$t"); do [[ -d $s ]] && seeds+=("$s"); done
-  local args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=25 -max_len="$(max_len "$t")"
+  local args=(-max_total_time="$seconds" -rss_limit_mb="${FUZZ_RSS_MB:-2048}"
+              -timeout="${FUZZ_TIMEOUT:-25}" -max_len="$(max_len "$t")"
               -artifact_prefix="$artifacts" -print_final_stats=1)
   [[ -n ${FUZZ_RUNS:-} ]] && args+=(-runs="$FUZZ_RUNS")
   [[ -f tests/fuzz/dict/$t.dict ]] && args+=(-dict="tests/fuzz/dict/$t.dict")
