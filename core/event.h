@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -175,10 +176,14 @@ class Event {
       if (live_ == chunks_.size() * kChunk) {
         chunks_.push_back(std::make_unique<CachedField[]>(kChunk));
       }
+      const unsigned bit = tag_bit_index(tag);
+      if ((present_ & (uint64_t{1} << bit)) == 0) {
+        first_[bit] = static_cast<uint32_t>(live_);
+        present_ |= uint64_t{1} << bit;
+      }
       CachedField& f = (*this)[live_++];
       if (previous_tag) *previous_tag = f.tag;
       f.tag = tag;
-      present_ |= tag_bit(tag);
       return f;
     }
     void reuse() {
@@ -188,20 +193,15 @@ class Event {
     // The first live slot whose name is `name` (tag = name_tag(name)), or null.
     CachedField* find(std::string_view name, uint64_t tag) const {
       // Most lookups are for a field not set yet (a parser setting its fields, a rule asking
-      // for one the event lacks): one bit answers them without a scan.
-      if ((present_ & tag_bit(tag)) == 0) return nullptr;
-      size_t left = live_;
-      for (const auto& chunk : chunks_) {
-        const size_t n = left < kChunk ? left : kChunk;
-        for (size_t j = 0; j < n; ++j) {
-          CachedField& f = chunk[j];
-          if (f.tag == tag && f.name.size() == name.size() &&
-              std::memcmp(f.name.data(), name.data(), name.size()) == 0) {
-            return &f;
-          }
-        }
-        left -= n;
-        if (left == 0) break;
+      // for one the event lacks): one bit answers them without a scan. Most of the others are
+      // for the first field whose name has that bit, which the bit's slot index names.
+      const unsigned bit = tag_bit_index(tag);
+      if ((present_ & (uint64_t{1} << bit)) == 0) return nullptr;
+      const size_t first = first_[bit];
+      if (CachedField& f = (*this)[first]; same_name(f, name, tag)) return &f;
+      // Another name shares the bit: the field, if set, comes after that slot.
+      for (size_t i = first + 1; i < live_; ++i) {
+        if (CachedField& f = (*this)[i]; same_name(f, name, tag)) return &f;
       }
       return nullptr;
     }
@@ -213,10 +213,16 @@ class Event {
    private:
     static constexpr size_t kChunk = 16;
     // One of 64 bits per name (a filter: a set bit may be another name's).
-    static uint64_t tag_bit(uint64_t tag) {
-      return uint64_t{1} << ((tag * 0x9E3779B97F4A7C15ULL) >> 58);
+    static unsigned tag_bit_index(uint64_t tag) {
+      return static_cast<unsigned>((tag * 0x9E3779B97F4A7C15ULL) >> 58);
+    }
+    static bool same_name(const CachedField& f, std::string_view name, uint64_t tag) {
+      return f.tag == tag && f.name.size() == name.size() &&
+             std::memcmp(f.name.data(), name.data(), name.size()) == 0;
     }
     uint64_t present_ = 0;
+    // Per set bit of present_, the first live slot whose name has that bit (others unset).
+    std::array<uint32_t, 64> first_{};
     std::vector<std::unique_ptr<CachedField[]>> chunks_;
     size_t live_ = 0;
   };
