@@ -51,17 +51,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     register_builtin_sinks(r->second);
     return r;
   }();
-  // Names were validated above. The factories register the metric series of their input or
-  // output under its name in the process-wide registry, where a series lives as long as the
-  // process (as it should for an agent, whose names change only with its config): fed a new
-  // name per input, the registry would grow by ~2 KB per execution until the RSS limit stops
-  // the run. Position names keep it bounded.
-  for (size_t i = 0; i < config.inputs.size(); ++i) {
-    config.inputs[i].name = "in" + std::to_string(i);
-  }
-  for (size_t i = 0; i < config.outputs.size(); ++i) {
-    config.outputs[i].name = "out" + std::to_string(i);
-  }
   const CollectorContext inputs{"fuzz-host", dir.path() + "/state", dir.path()};
   for (const InputConfig& input : config.inputs) {
     if (const auto* factory = registries->first.find(input.type)) (*factory)(input, inputs, diags);
