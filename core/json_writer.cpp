@@ -33,6 +33,36 @@ bool plain_word(const char* p) {
   return ((x & kHigh) | below_space | special) == 0;
 }
 
+// Whether every byte of s is plain.
+bool all_plain(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    if (!plain_word(s.data() + i)) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (!kPlain[static_cast<unsigned char>(s[i])]) return false;
+  }
+  return true;
+}
+
+// Keys and most values are short and need no escaping: the separator before them, the quoted
+// text and a key's colon go out in one append (an alert line has dozens of them). False, with
+// nothing written, for text that is longer or needs escaping.
+constexpr size_t kShortText = 56;
+bool append_short_plain(std::string& out, bool comma, std::string_view s, bool colon) {
+  if (s.size() > kShortText || !all_plain(s)) return false;
+  char buf[kShortText + 4];
+  char* p = buf;
+  if (comma) *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, s.data(), s.size());
+  p += s.size();
+  *p++ = '"';
+  if (colon) *p++ = ':';
+  out.append(buf, static_cast<size_t>(p - buf));
+  return true;
+}
+
 }  // namespace
 
 void JsonWriter::append_escaped(std::string& out, std::string_view s) {
@@ -113,14 +143,20 @@ JsonWriter& JsonWriter::end_array() {
 }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
-  before_value();
-  append_escaped(out_, k);
-  out_.push_back(':');
+  if (!append_short_plain(out_, need_comma_, k, /*colon=*/true)) {
+    before_value();
+    append_escaped(out_, k);
+    out_.push_back(':');
+  }
   need_comma_ = false;
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::string_view s) {
+  if (append_short_plain(out_, need_comma_, s, /*colon=*/false)) {
+    need_comma_ = true;
+    return *this;
+  }
   before_value();
   append_escaped(out_, s);
   return *this;

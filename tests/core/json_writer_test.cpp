@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -82,6 +83,28 @@ TEST(JsonWriterTest, EscapesEveryByteWhereverItFallsInALongString) {
                                expected_escape(static_cast<unsigned char>(c)) +
                                std::string(18 - pos, 'a') + "\"";
       ASSERT_EQ(out, want) << "byte " << c << " at " << pos;
+    }
+  }
+}
+
+// Short keys and values take a one-append path when they need no escaping: what it writes (the
+// comma, the quotes, a key's colon) must be byte for byte what the escaping path writes, for
+// every byte anywhere in strings on both sides of the length that path takes.
+TEST(JsonWriterTest, ShortKeysAndValuesWriteWhatTheEscapingPathWrites) {
+  for (size_t len : {0, 1, 7, 8, 9, 55, 56, 57, 64}) {
+    for (size_t pos = 0; pos < std::max<size_t>(len, 1); ++pos) {
+      for (int c = 0; c < 256; ++c) {
+        std::string text(len, 'k');
+        if (len) text[pos] = static_cast<char>(c);
+        JsonWriter w;
+        w.begin_object().key("first").value(text).key(text).value(len).end_object();
+        std::string escaped;
+        JsonWriter::append_escaped(escaped, text);
+        const std::string want = "{\"first\":" + escaped + "," + escaped + ":" +
+                                 std::to_string(len) + "}";
+        ASSERT_EQ(w.str(), want) << "byte " << c << " at " << pos << " of " << len;
+        if (!len) break;
+      }
     }
   }
 }
