@@ -33,16 +33,12 @@ bool plain_word(const char* p) {
   return ((x & kHigh) | below_space | special) == 0;
 }
 
-// Whether every byte of s is plain.
-bool all_plain(std::string_view s) {
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    if (!plain_word(s.data() + i)) return false;
-  }
-  for (; i < s.size(); ++i) {
-    if (!kPlain[static_cast<unsigned char>(s[i])]) return false;
-  }
-  return true;
+// The end of the run of plain bytes that starts at data[from], at most n.
+size_t plain_run_end(const char* data, size_t from, size_t n) {
+  size_t run = from;
+  while (run + 8 <= n && plain_word(data + run)) run += 8;
+  while (run < n && kPlain[static_cast<unsigned char>(data[run])]) ++run;
+  return run;
 }
 
 // Keys and most values are short and need no escaping: the separator before them, the quoted
@@ -50,7 +46,7 @@ bool all_plain(std::string_view s) {
 // nothing written, for text that is longer or needs escaping.
 constexpr size_t kShortText = 56;
 bool append_short_plain(std::string& out, bool comma, std::string_view s, bool colon) {
-  if (s.size() > kShortText || !all_plain(s)) return false;
+  if (s.size() > kShortText || plain_run_end(s.data(), 0, s.size()) != s.size()) return false;
   char buf[kShortText + 4];
   char* p = buf;
   if (comma) *p++ = ',';
@@ -72,9 +68,7 @@ void JsonWriter::append_escaped(std::string& out, std::string_view s) {
   const size_t n = s.size();
   size_t i = 0;
   while (i < n) {
-    size_t run = i;
-    while (run + 8 <= n && plain_word(data + run)) run += 8;
-    while (run < n && kPlain[static_cast<unsigned char>(data[run])]) ++run;
+    const size_t run = plain_run_end(data, i, n);
     if (run != i) {
       out.append(data + i, run - i);
       i = run;
